@@ -1,0 +1,58 @@
+import { z } from 'zod';
+
+/**
+ * The only reader of `process.env`. Every setting of PRODUCT.md §1 is validated here at start-up so that a
+ * bad value stops the process with one line naming the variable, instead of failing later and obscurely.
+ */
+const ZEnv = z.object({
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+    .optional(),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
+    .optional(),
+  PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  TOKEN_PREFIX: z
+    .string()
+    .regex(/^[a-z][a-z0-9]{1,9}$/, 'must be 2–10 lowercase letters or digits, starting with a letter')
+    .default('tg'),
+  SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  TRUST_PROXY: z
+    .string()
+    .optional()
+    .transform((value, ctx): boolean | number | string[] => {
+      if (value === undefined || value === '' || value === 'false') return false;
+      if (value === 'true') return true;
+      if (/^\d+$/.test(value)) return Number(value);
+      const list = value
+        .split(',')
+        .map((part) => part.trim())
+        .filter(Boolean);
+      if (list.length === 0) {
+        ctx.addIssue({ code: 'custom', message: 'must be true, false, a hop count or a list of addresses' });
+        return z.NEVER;
+      }
+      return list;
+    }),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Where the embedded database lives when DATABASE_URL is absent. */
+  TOLLGATE_DATA_DIR: z.string().min(1).default('.data/pglite'),
+});
+
+export type Env = z.infer<typeof ZEnv>;
+
+export class EnvError extends Error {
+  override name = 'EnvError';
+}
+
+/** Parses the environment, throwing an {@link EnvError} whose message is one line naming the first bad variable. */
+export function loadEnv(source: Record<string, string | undefined> = process.env): Env {
+  const result = ZEnv.safeParse(source);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  const variable = issue?.path.join('.') ?? 'environment';
+  throw new EnvError(`Invalid environment variable ${variable}: ${issue?.message ?? 'invalid value'}`);
+}

@@ -1,0 +1,2 @@
+export type { Env } from './env.ts';
+export { buildServer } from './server.ts';

@@ -1,0 +1,54 @@
+import { createDatabase } from '@tollgate/db';
+import { createTestDatabase } from '@tollgate/db/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadEnv } from './env.ts';
+import { buildServer } from './server.ts';
+
+const env = loadEnv({ LOG_LEVEL: 'silent' });
+
+describe('health endpoints', () => {
+  let database: Awaited<ReturnType<typeof createTestDatabase>>;
+  let app: Awaited<ReturnType<typeof buildServer>>;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    app = await buildServer({ env, database, webDist: '/nonexistent' });
+  });
+  afterAll(async () => {
+    await app.close();
+    await database.close();
+  });
+
+  it('answers /healthz while the process is up', async () => {
+    const response = await app.inject({ method: 'GET', url: '/healthz' });
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toEqual({ status: 'ok' });
+  });
+
+  it('answers /readyz with 200 when the database is reachable', async () => {
+    const response = await app.inject({ method: 'GET', url: '/readyz' });
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toEqual({ status: 'ready' });
+  });
+});
+
+describe('readiness without a database', () => {
+  it('answers /readyz with 503 UNAVAILABLE and the error body of §7 when the database is unreachable', async () => {
+    // Nothing listens on port 1: the pool fails to connect rather than hanging.
+    const database = await createDatabase({ databaseUrl: 'postgres://postgres@127.0.0.1:1/none' });
+    const app = await buildServer({ env, database, webDist: '/nonexistent' });
+    try {
+      const response = await app.inject({ method: 'GET', url: '/readyz' });
+      expect(response.statusCode).toBe(503);
+      expect(response.json()).toEqual({
+        success: false,
+        error: expect.stringMatching(/database/i),
+        code: 'UNAVAILABLE',
+      });
+      expect(response.body).not.toMatch(/ECONNREFUSED|at .*\.ts/);
+    } finally {
+      await app.close();
+      await database.close();
+    }
+  });
+});

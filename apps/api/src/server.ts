@@ -1,0 +1,67 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import fastifyStatic from '@fastify/static';
+import type { DatabaseHandle } from '@tollgate/db';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Env } from './env.ts';
+import { loggerOptions } from './logger.ts';
+
+export interface ServerDeps {
+  env: Env;
+  database: DatabaseHandle;
+  /** Directory of the built web app; served at `/` when it exists. */
+  webDist?: string;
+}
+
+const DEFAULT_WEB_DIST = fileURLToPath(new URL('../../web/dist', import.meta.url));
+
+/** Fastify takes a hop count as a function of the hop index; the rest it takes as it is. */
+function fastifyTrustProxy(
+  setting: Env['TRUST_PROXY'],
+): boolean | string[] | ((address: string, hop: number) => boolean) {
+  return typeof setting === 'number' ? (_address, hop) => hop < setting : setting;
+}
+
+/** Builds the HTTP server without listening, so tests can drive it with `inject` and `main` can start it. */
+export async function buildServer({
+  env,
+  database,
+  webDist = DEFAULT_WEB_DIST,
+}: ServerDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: loggerOptions(env.LOG_LEVEL),
+    trustProxy: fastifyTrustProxy(env.TRUST_PROXY),
+    bodyLimit: 1024 * 1024,
+    disableRequestLogging: env.LOG_LEVEL !== 'debug' && env.LOG_LEVEL !== 'trace',
+  });
+
+  app.get('/healthz', async () => ({ status: 'ok' }));
+
+  app.get('/readyz', async (_request, reply) => {
+    try {
+      await database.ping();
+      return { status: 'ready' };
+    } catch (error) {
+      app.log.warn({ err: error }, 'readiness check failed: database unreachable');
+      return reply.code(503).send({
+        success: false,
+        error: 'The database is unreachable. Please try again later.',
+        code: 'UNAVAILABLE',
+      });
+    }
+  });
+
+  if (existsSync(webDist)) {
+    await app.register(fastifyStatic, { root: webDist, wildcard: false });
+    // Client-side routes fall back to the single-page app; API paths keep their own 404s.
+    app.setNotFoundHandler((request, reply) => {
+      const path = request.url.split('?')[0] ?? '/';
+      if (request.method === 'GET' && !path.startsWith('/api/') && !path.startsWith('/trpc/')) {
+        return reply.type('text/html').sendFile('index.html');
+      }
+      return reply.code(404).send({ success: false, error: 'Not found.', code: 'NOT_FOUND' });
+    });
+  }
+
+  return app;
+}

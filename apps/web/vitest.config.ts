@@ -1,0 +1,3 @@
+import { tollgateProject } from '@tollgate/vitest-config/project';
+
+export default tollgateProject('web');

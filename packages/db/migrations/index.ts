@@ -1,0 +1,20 @@
+import type { Migration } from 'kysely/migration';
+import * as createIdentity from './2026_11_23_000100_create_identity.ts';
+import * as createTokens from './2026_11_23_000200_create_tokens.ts';
+import * as createAuditLogs from './2026_11_23_000300_create_audit_logs.ts';
+import * as createProduct from './2026_11_23_000400_create_product.ts';
+import * as createWebhooks from './2026_11_23_000500_create_webhooks.ts';
+import * as createRateLimits from './2026_11_23_000600_create_rate_limits.ts';
+
+/**
+ * Every migration, by name. A static record rather than a directory scan, so that it survives any bundler.
+ * Add new migrations at the end; names sort by time (`YYYY_MM_DD_HHmmss_<verb>_<object>`).
+ */
+export const migrations: Readonly<Record<string, Migration>> = {
+  '2026_11_23_000100_create_identity': createIdentity,
+  '2026_11_23_000200_create_tokens': createTokens,
+  '2026_11_23_000300_create_audit_logs': createAuditLogs,
+  '2026_11_23_000400_create_product': createProduct,
+  '2026_11_23_000500_create_webhooks': createWebhooks,
+  '2026_11_23_000600_create_rate_limits': createRateLimits,
+};

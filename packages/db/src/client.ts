@@ -1,0 +1,203 @@
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
+import { CamelCasePlugin, type Dialect, Kysely, PGliteDialect, PostgresDialect, sql } from 'kysely';
+import pg from 'pg';
+import { acquireEmbeddedLock } from './embedded-lock.ts';
+import {
+  assertChannelName,
+  deliver,
+  type ListenOptions,
+  type NotificationListener,
+  PostgresNotificationListener,
+} from './notifications.ts';
+import type { Database } from './tables/index.ts';
+
+export type DatabaseEngine = 'postgres' | 'pglite';
+
+export interface CreateDatabaseOptions {
+  /** A PostgreSQL connection string. Absent: the embedded PGlite database. */
+  databaseUrl?: string | undefined;
+  /** Where the embedded database lives (default `./.data/pglite`, created when missing). */
+  dataDir?: string | undefined;
+  /** An embedded database in memory, gone on close(); for tests and throw-away runs. */
+  inMemory?: boolean | undefined;
+  /** Maximum number of pooled PostgreSQL connections (default 10). */
+  poolSize?: number | undefined;
+  /** How long to wait for a PostgreSQL connection before failing (default 5000 ms). */
+  connectionTimeoutMillis?: number | undefined;
+  /**
+   * Errors that happen in the background, outside any call: a dropped idle connection, a failed reconnect of
+   * the LISTEN connection, a throwing notification listener. Default: console.error.
+   */
+  onError?: ((error: unknown) => void) | undefined;
+}
+
+export interface DatabaseHandle {
+  db: Kysely<Database>;
+  engine: DatabaseEngine;
+  /**
+   * Subscribes to a notification channel (lower-case letters, digits and _). Resolves once listening, with a
+   * function that unsubscribes.
+   */
+  listen(
+    channel: string,
+    onMessage: NotificationListener,
+    options?: ListenOptions,
+  ): Promise<() => Promise<void>>;
+  /** Sends a notification (delivered when the surrounding transaction, if any, commits). */
+  notify(channel: string, payload: string): Promise<void>;
+  /** Resolves when the database answers a query; rejects (not hangs) when it cannot be reached. */
+  ping(): Promise<void>;
+  /** Closes every connection and releases the embedded database. Safe to call twice. */
+  close(): Promise<void>;
+}
+
+export const DEFAULT_DATA_DIR = './.data/pglite';
+const DEFAULT_POOL_SIZE = 10;
+const DEFAULT_CONNECTION_TIMEOUT_MS = 5_000;
+
+const INT8_OID = 20;
+const DATE_OID = 1082;
+
+/**
+ * Type parsing shared by both engines: bigint columns (counts, balances, epoch milliseconds) as JavaScript
+ * numbers, `date` as its 'YYYY-MM-DD' text (a calendar day has no time zone), timestamptz as Date.
+ */
+const postgresTypes: pg.CustomTypesConfig = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
+    if (oid === INT8_OID) return (value: string) => Number(value);
+    if (oid === DATE_OID) return (value: string) => value;
+    return pg.types.getTypeParser(oid, format);
+  }) as pg.CustomTypesConfig['getTypeParser'],
+};
+
+const pgliteParsers = {
+  [pgliteTypes.INT8]: (value: string) => Number(value),
+  [pgliteTypes.DATE]: (value: string) => value,
+};
+
+/**
+ * Opens the database: PostgreSQL when `databaseUrl` is set (connections are made lazily, so this never
+ * fails for an unreachable server: use ping()), otherwise the embedded PGlite database, persisted in
+ * `dataDir` and locked to this process, or in memory with `inMemory`.
+ *
+ * @throws DatabaseLockedError when another live process holds the embedded database.
+ */
+export async function createDatabase(options: CreateDatabaseOptions = {}): Promise<DatabaseHandle> {
+  const onError = options.onError ?? defaultOnError;
+  if (options.databaseUrl) return createPostgresHandle(options.databaseUrl, options, onError);
+  if (options.inMemory) return createPgliteHandle(await openPglite(), { onError });
+
+  const dataDir = resolve(options.dataDir ?? DEFAULT_DATA_DIR);
+  mkdirSync(dataDir, { recursive: true });
+  const lock = acquireEmbeddedLock(dataDir);
+  try {
+    const pglite = await openPglite({ dataDir });
+    return createPgliteHandle(pglite, { onError, onClose: lock.release });
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
+}
+
+function defaultOnError(error: unknown): void {
+  console.error('[@tollgate/db]', error);
+}
+
+function createKysely(dialect: Dialect): Kysely<Database> {
+  // maintainNestedObjectKeys: jsonb documents come back exactly as they were written.
+  return new Kysely<Database>({
+    dialect,
+    plugins: [new CamelCasePlugin({ maintainNestedObjectKeys: true })],
+  });
+}
+
+function createPostgresHandle(
+  databaseUrl: string,
+  options: CreateDatabaseOptions,
+  onError: (error: unknown) => void,
+): DatabaseHandle {
+  const connection: pg.ClientConfig = {
+    connectionString: databaseUrl,
+    connectionTimeoutMillis: options.connectionTimeoutMillis ?? DEFAULT_CONNECTION_TIMEOUT_MS,
+    types: postgresTypes,
+  };
+  const pool = new pg.Pool({
+    ...connection,
+    max: options.poolSize ?? DEFAULT_POOL_SIZE,
+    application_name: 'tollgate',
+  });
+  // An idle pooled connection that dies must not crash the process; the pool replaces it on next use.
+  pool.on('error', onError);
+  const db = createKysely(new PostgresDialect({ pool }));
+  const listener = new PostgresNotificationListener(connection, onError);
+
+  return {
+    db,
+    engine: 'postgres',
+    listen: (channel, onMessage, listenOptions) => listener.listen(channel, onMessage, listenOptions),
+    notify: (channel, payload) => notify(db, channel, payload),
+    ping: () => ping(db),
+    close: once(async () => {
+      await listener.close();
+      await db.destroy();
+    }),
+  };
+}
+
+/** Opens a PGlite instance with the shared type parsers (in memory unless dataDir or loadDataDir is given). */
+export function openPglite(options: { dataDir?: string; loadDataDir?: Blob } = {}): Promise<PGlite> {
+  return PGlite.create({ ...options, parsers: pgliteParsers });
+}
+
+export function createPgliteHandle(
+  pglite: PGlite,
+  options: { onError?: (error: unknown) => void; onClose?: () => void } = {},
+): DatabaseHandle {
+  const onError = options.onError ?? defaultOnError;
+  const db = createKysely(new PGliteDialect({ pglite }));
+
+  return {
+    db,
+    engine: 'pglite',
+    async listen(channel, onMessage) {
+      assertChannelName(channel);
+      const unlisten = await pglite.listen(channel, (payload) => deliver(onMessage, payload, onError));
+      let unsubscribed = false;
+      return async () => {
+        if (unsubscribed || pglite.closed) return;
+        unsubscribed = true;
+        await unlisten();
+      };
+    },
+    notify: (channel, payload) => notify(db, channel, payload),
+    ping: () => ping(db),
+    close: once(async () => {
+      try {
+        await db.destroy();
+        // Kysely closes PGlite only if it ever used it.
+        if (!pglite.closed) await pglite.close();
+      } finally {
+        options.onClose?.();
+      }
+    }),
+  };
+}
+
+async function notify(db: Kysely<Database>, channel: string, payload: string): Promise<void> {
+  assertChannelName(channel);
+  await sql`select pg_notify(${channel}, ${payload})`.execute(db);
+}
+
+async function ping(db: Kysely<Database>): Promise<void> {
+  await sql`select 1`.execute(db);
+}
+
+function once(fn: () => Promise<void>): () => Promise<void> {
+  let result: Promise<void> | undefined;
+  return () => {
+    result ??= fn();
+    return result;
+  };
+}

@@ -1,0 +1,6 @@
+export * from './audit.ts';
+export type { Executor } from './executor.ts';
+export * from './memberships.ts';
+export * from './organizations.ts';
+export * from './tokens.ts';
+export * from './users.ts';

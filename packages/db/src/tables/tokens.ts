@@ -1,0 +1,51 @@
+import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+/** Mirrors the CHECK constraint on tokens.type. */
+export type TokenType = 'personal' | 'service';
+
+export interface TokensTable {
+  id: string;
+  organizationId: string;
+  type: TokenType;
+  /** Set exactly when type is 'personal' (CHECK constraint). */
+  subjectUserId: string | null;
+  createdByUserId: string | null;
+  createdByTokenId: string | null;
+  name: string;
+  description: string | null;
+  environment: string | null;
+  scopes: string[];
+  ipAllowlist: Generated<string[]>;
+  rateLimitPerMinute: number | null;
+  rateLimitPerHour: number | null;
+  expiresAt: Date | null;
+  active: Generated<boolean>;
+  revokedAt: Date | null;
+  lastUsedAt: Date | null;
+  lastUsedIp: string | null;
+  /** The displayable start of the token. */
+  prefix: string;
+  /** SHA-256 of the whole token; unique. */
+  hash: string;
+  /** After a rotation: the old token's hash, accepted until previousHashExpiresAt. */
+  previousHash: string | null;
+  previousHashExpiresAt: Date | null;
+  expiryNotifiedAt: Date | null;
+  createdAt: Generated<Date>;
+  updatedAt: Generated<Date>;
+}
+
+export interface TokenUsageDailyTable {
+  tokenId: string;
+  organizationId: string;
+  /** 'YYYY-MM-DD' (UTC day). */
+  day: string;
+  requestCount: Generated<number>;
+}
+
+export type TokenRow = Selectable<TokensTable>;
+export type NewToken = Insertable<TokensTable>;
+export type TokenUpdate = Updateable<TokensTable>;
+
+export type TokenUsageDailyRow = Selectable<TokenUsageDailyTable>;
+export type NewTokenUsageDaily = Insertable<TokenUsageDailyTable>;
