@@ -1,22 +1,22 @@
 import { createDatabase } from '@tollgate/db';
-import { createTestDatabase } from '@tollgate/db/testing';
+import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestHarness, type TestHarness } from '../test/helpers/harness.ts';
 import { loadEnv } from './env.ts';
 import { buildServer } from './server.ts';
-
-const env = loadEnv({ LOG_LEVEL: 'silent' });
+import { createServices } from './services.ts';
 
 describe('health endpoints', () => {
-  let database: Awaited<ReturnType<typeof createTestDatabase>>;
+  let harness: TestHarness;
   let app: Awaited<ReturnType<typeof buildServer>>;
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    app = await buildServer({ env, database, webDist: '/nonexistent' });
+    harness = await createTestHarness();
+    app = await buildServer({ services: harness.services, webDist: '/nonexistent' });
   });
   afterAll(async () => {
     await app.close();
-    await database.close();
+    await harness.close();
   });
 
   it('answers /healthz while the process is up', async () => {
@@ -36,7 +36,12 @@ describe('readiness without a database', () => {
   it('answers /readyz with 503 UNAVAILABLE and the error body of §7 when the database is unreachable', async () => {
     // Nothing listens on port 1: the pool fails to connect rather than hanging.
     const database = await createDatabase({ databaseUrl: 'postgres://postgres@127.0.0.1:1/none' });
-    const app = await buildServer({ env, database, webDist: '/nonexistent' });
+    const services = createServices({
+      env: loadEnv({ LOG_LEVEL: 'silent' }),
+      database,
+      log: pino({ level: 'silent' }),
+    });
+    const app = await buildServer({ services, webDist: '/nonexistent' });
     try {
       const response = await app.inject({ method: 'GET', url: '/readyz' });
       expect(response.statusCode).toBe(503);

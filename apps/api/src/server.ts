@@ -1,14 +1,17 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import fastifyCookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
-import type { DatabaseHandle } from '@tollgate/db';
+import { type FastifyTRPCPluginOptions, fastifyTRPCPlugin } from '@trpc/server/adapters/fastify';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Env } from './env.ts';
 import { loggerOptions } from './logger.ts';
+import { type AppRouter, appRouter } from './routers/root.ts';
+import type { Services } from './services.ts';
+import { createFastifyContextFactory } from './trpc/fastify-context.ts';
 
 export interface ServerDeps {
-  env: Env;
-  database: DatabaseHandle;
+  services: Services;
   /** Directory of the built web app; served at `/` when it exists. */
   webDist?: string;
 }
@@ -24,16 +27,18 @@ function fastifyTrustProxy(
 
 /** Builds the HTTP server without listening, so tests can drive it with `inject` and `main` can start it. */
 export async function buildServer({
-  env,
-  database,
+  services,
   webDist = DEFAULT_WEB_DIST,
 }: ServerDeps): Promise<FastifyInstance> {
+  const { env, database } = services;
   const app = Fastify({
     logger: loggerOptions(env.LOG_LEVEL),
     trustProxy: fastifyTrustProxy(env.TRUST_PROXY),
     bodyLimit: 1024 * 1024,
     disableRequestLogging: env.LOG_LEVEL !== 'debug' && env.LOG_LEVEL !== 'trace',
   });
+
+  await app.register(fastifyCookie);
 
   app.get('/healthz', async () => ({ status: 'ok' }));
 
@@ -49,6 +54,14 @@ export async function buildServer({
         code: 'UNAVAILABLE',
       });
     }
+  });
+
+  await app.register(fastifyTRPCPlugin, {
+    prefix: '/trpc',
+    trpcOptions: {
+      router: appRouter,
+      createContext: createFastifyContextFactory(services),
+    } satisfies FastifyTRPCPluginOptions<AppRouter>['trpcOptions'],
   });
 
   if (existsSync(webDist)) {

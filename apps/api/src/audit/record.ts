@@ -1,0 +1,57 @@
+import { type Database, type JsonObject, jsonb } from '@tollgate/db';
+import { newId } from '@tollgate/domain';
+import type { Kysely, Transaction } from 'kysely';
+import type { Principal, RequestInfo } from '../trpc/context.ts';
+
+export interface AuditActor {
+  type: 'user' | 'token' | 'system';
+  /** The user id or token id; null for the system. */
+  id: string | null;
+  /** The person behind the actor, when there is one (a personal token's subject, a session's user). */
+  userId: string | null;
+}
+
+export const SYSTEM_ACTOR: AuditActor = { type: 'system', id: null, userId: null };
+
+export function actorOf(principal: Principal): AuditActor {
+  return principal.kind === 'token'
+    ? { type: 'token', id: principal.tokenId, userId: principal.userId }
+    : { type: 'user', id: principal.userId, userId: principal.userId };
+}
+
+export interface AuditEntry {
+  organizationId: string | null;
+  actor: AuditActor;
+  /** Dotted verb, e.g. `token.created`, `member.role_changed`, `session.login`. */
+  action: string;
+  target?: { type: string; id: string } | null;
+  request?: Pick<RequestInfo, 'ip' | 'userAgent'> | null;
+  /** Never a secret: callers pass ids, names and changed fields only. */
+  detail?: Record<string, unknown>;
+}
+
+/**
+ * Appends an audit entry. Call it inside the transaction of the change it records, so that either both
+ * are written or neither is.
+ */
+export async function recordAudit(
+  executor: Kysely<Database> | Transaction<Database>,
+  entry: AuditEntry,
+): Promise<void> {
+  await executor
+    .insertInto('auditLogs')
+    .values({
+      id: newId('audit'),
+      organizationId: entry.organizationId,
+      actorType: entry.actor.type,
+      actorId: entry.actor.id,
+      actorUserId: entry.actor.userId,
+      action: entry.action,
+      targetType: entry.target?.type ?? null,
+      targetId: entry.target?.id ?? null,
+      ip: entry.request?.ip ?? null,
+      userAgent: entry.request?.userAgent ?? null,
+      detail: jsonb((entry.detail ?? {}) as JsonObject),
+    })
+    .execute();
+}

@@ -1,0 +1,273 @@
+import type { TokenVerificationRow } from '@tollgate/db';
+import {
+  compileIpAllowlist,
+  effectiveLimits,
+  effectiveScopes,
+  type IpMatcher,
+  type RateLimits,
+  type Role,
+  resolvePolicy,
+  type Scope,
+  type Tier,
+  tierLimits,
+} from '@tollgate/domain';
+import type { Clock } from '../clock.ts';
+import type { Invalidation, InvalidationEvent } from '../invalidation.ts';
+import type { TokenPrincipal } from '../trpc/context.ts';
+
+/**
+ * What verification needs about one presented hash, prepared once when it is loaded: the checks of §3 on a
+ * warm cache are then a few comparisons, a compiled IP match and a Set lookup.
+ */
+export interface CachedToken {
+  tokenId: string;
+  organizationId: string;
+  /** The subject of a personal token; null for service tokens. */
+  subjectUserId: string | null;
+  revoked: boolean;
+  active: boolean;
+  /** Epoch milliseconds; null for a token that never expires. */
+  expiresAtMs: number | null;
+  /**
+   * When the presented hash is a rotated token's previous hash: the end of its grace period (epoch ms).
+   * Null when it is the token's current hash.
+   */
+  graceEndsAtMs: number | null;
+  /**
+   * Personal tokens: whether the subject is still a member (`role` is null otherwise) and whether the
+   * organisation policy lets that role use tokens. Always true for service tokens.
+   */
+  isMember: boolean;
+  roleMayUseTokens: boolean;
+  /** The token's own ipAllowlist and the organisation's allowedIpRanges: both must allow the client. */
+  tokenIpAllowed: IpMatcher;
+  organizationIpAllowed: IpMatcher;
+  /** The limits the next issue's rate limiter applies: the organisation's tier, lowered by the token's own. */
+  limits: RateLimits;
+  /** The principal handed to procedures, with the effective scopes (token scopes ∩ the role's ceiling). */
+  principal: TokenPrincipal;
+}
+
+/** Prepares a looked-up row for the request path (scopes intersected, IP lists compiled, policy resolved). */
+export function compileCachedToken(row: TokenVerificationRow, presentedHash: string): CachedToken {
+  const role = row.type === 'personal' ? (row.subjectRole as Role | null) : null;
+  const policy = resolvePolicy(row.organizationPolicy);
+  const scopes = effectiveScopes({ tokenScopes: row.scopes as Scope[], type: row.type, subjectRole: role });
+  const principal: TokenPrincipal = Object.freeze({
+    kind: 'token' as const,
+    tokenId: row.id,
+    tokenType: row.type,
+    organizationId: row.organizationId,
+    userId: row.type === 'personal' ? row.subjectUserId : null,
+    role,
+    scopes: new Set(scopes),
+  });
+  const matchedPrevious = row.hash !== presentedHash;
+  return {
+    tokenId: row.id,
+    organizationId: row.organizationId,
+    subjectUserId: principal.userId,
+    revoked: row.revokedAt !== null,
+    active: row.active,
+    expiresAtMs: row.expiresAt?.getTime() ?? null,
+    // A row found by its previous hash without a grace end has no grace at all.
+    graceEndsAtMs: matchedPrevious ? (row.previousHashExpiresAt?.getTime() ?? 0) : null,
+    isMember: row.type === 'service' || role !== null,
+    roleMayUseTokens: row.type === 'service' || (role !== null && policy.tokenUseRoles.includes(role)),
+    tokenIpAllowed: compileIpAllowlist(row.ipAllowlist),
+    organizationIpAllowed: compileIpAllowlist(policy.allowedIpRanges),
+    limits: limitsOf(row),
+    principal,
+  };
+}
+
+function limitsOf(row: TokenVerificationRow): RateLimits {
+  const organization = tierLimits(row.organizationTier as Tier, {
+    perMinute: row.organizationCustomRateLimitPerMinute,
+    perHour: row.organizationCustomRateLimitPerHour,
+  });
+  return effectiveLimits(organization, { perMinute: row.rateLimitPerMinute, perHour: row.rateLimitPerHour });
+}
+
+export interface TokenCacheOptions {
+  invalidation: Invalidation;
+  clock: Clock;
+  /** Most hashes kept; the least recently used goes first. Default 10,000. */
+  maxEntries?: number;
+  /**
+   * How long an entry lives at most (default 60 s). Invalidations keep entries correct; the TTL is only a
+   * safety net for a lost notification.
+   */
+  ttlMs?: number;
+  /** How long an unknown hash is remembered as unknown (default 5 s; 0 disables it). */
+  negativeTtlMs?: number;
+  /** Most unknown hashes kept (default 10,000), apart from known ones so a flood cannot evict them. */
+  maxNegativeEntries?: number;
+}
+
+interface Entry {
+  token: CachedToken;
+  storedAtMs: number;
+  /** When it last moved to the back of the map (a counter of moves), for the LRU order. */
+  sequence: number;
+}
+
+/**
+ * Token records by presented hash, kept in process so a warm verification needs no database. Correctness
+ * rests on invalidations (§3: revoke, deactivate, delete, rotation, role change and member removal are
+ * honoured at once), and on never storing a result read before an invalidation: every invalidation bumps
+ * a generation, and a load that started under an older generation is returned but not stored.
+ *
+ * Unknown hashes are remembered briefly, to spare the database a flood of well-formed guesses. That is safe
+ * because an unknown hash only becomes known when a token with that hash is created, and a new secret's
+ * hash is new; a rotation's previous hash was the token's current hash, so it was never unknown.
+ */
+export class TokenCache {
+  readonly #clock: Clock;
+  readonly #maxEntries: number;
+  readonly #ttlMs: number;
+  readonly #negativeTtlMs: number;
+  readonly #maxNegativeEntries: number;
+  /**
+   * Map iteration order is insertion order: moving an entry to the back on use makes the first key the
+   * least recently used (approximately: an entry moves only once it has drifted a quarter of the way).
+   */
+  readonly #entries = new Map<string, Entry>();
+  /** Unknown hash → epoch ms until which it counts as unknown. */
+  readonly #unknown = new Map<string, number>();
+  /** Loads in flight by hash, shared by concurrent misses of one hash; dropped on any invalidation. */
+  readonly #loading = new Map<string, Promise<CachedToken | undefined>>();
+  #generation = 0;
+  #sequence = 0;
+  readonly #unsubscribe: () => void;
+
+  constructor(options: TokenCacheOptions) {
+    this.#clock = options.clock;
+    this.#maxEntries = options.maxEntries ?? 10_000;
+    this.#ttlMs = options.ttlMs ?? 60_000;
+    this.#negativeTtlMs = options.negativeTtlMs ?? 5_000;
+    this.#maxNegativeEntries = options.maxNegativeEntries ?? 10_000;
+    this.#unsubscribe = options.invalidation.subscribe((event) => this.invalidate(event));
+  }
+
+  /** How many hashes (known ones) are cached. */
+  get size(): number {
+    return this.#entries.size;
+  }
+
+  /**
+   * The cached record for `hash` without waiting: the record, `null` for a hash known to be unknown, or
+   * undefined when it is not cached (call resolve()). This is the warm path of every request.
+   */
+  get(hash: string, nowMs: number = this.#clock.now().getTime()): CachedToken | null | undefined {
+    const entry = this.#entries.get(hash);
+    if (entry !== undefined) {
+      if (nowMs - entry.storedAtMs < this.#ttlMs) {
+        // Move to the back only when it has drifted towards the front: cheaper than on every hit.
+        if (this.#sequence - entry.sequence > this.#maxEntries >>> 2) this.#touch(hash, entry);
+        return entry.token;
+      }
+      this.#entries.delete(hash);
+    }
+    if (this.#unknown.size > 0) {
+      const unknownUntil = this.#unknown.get(hash);
+      if (unknownUntil !== undefined) {
+        if (nowMs < unknownUntil) return null;
+        this.#unknown.delete(hash);
+      }
+    }
+    return undefined;
+  }
+
+  /**
+   * The record for `hash`: from the cache, or from `load` (called at most once at a time per hash), whose
+   * result is cached unless an invalidation arrived while it ran. Undefined for an unknown hash.
+   */
+  async resolve(
+    hash: string,
+    load: () => Promise<CachedToken | undefined>,
+  ): Promise<CachedToken | undefined> {
+    const cached = this.get(hash);
+    if (cached !== undefined) return cached ?? undefined;
+    const inFlight = this.#loading.get(hash);
+    if (inFlight) return inFlight;
+
+    const generation = this.#generation;
+    const loading = load().then(
+      (token) => {
+        if (this.#loading.get(hash) === loading) this.#loading.delete(hash);
+        if (generation === this.#generation) this.#store(hash, token, this.#clock.now().getTime());
+        return token;
+      },
+      (error: unknown) => {
+        if (this.#loading.get(hash) === loading) this.#loading.delete(hash);
+        throw error;
+      },
+    );
+    this.#loading.set(hash, loading);
+    return loading;
+  }
+
+  /** Applies an invalidation (services.invalidation calls this for every event, local or remote). */
+  invalidate(event: InvalidationEvent): void {
+    this.#generation++;
+    // Later callers must not join a load that may have read the state from before this event.
+    this.#loading.clear();
+    for (const [hash, { token }] of this.#entries) {
+      if (matches(token, event)) this.#entries.delete(hash);
+    }
+  }
+
+  /** Forgets everything, e.g. after notifications may have been missed (a lost LISTEN connection). */
+  clear(): void {
+    this.#generation++;
+    this.#loading.clear();
+    this.#entries.clear();
+    this.#unknown.clear();
+  }
+
+  /** Stops listening to invalidations. */
+  close(): void {
+    this.#unsubscribe();
+    this.clear();
+  }
+
+  #store(hash: string, token: CachedToken | undefined, nowMs: number): void {
+    if (token === undefined) {
+      if (this.#negativeTtlMs <= 0) return;
+      this.#unknown.delete(hash);
+      this.#unknown.set(hash, nowMs + this.#negativeTtlMs);
+      evictOldest(this.#unknown, this.#maxNegativeEntries);
+      return;
+    }
+    this.#touch(hash, { token, storedAtMs: nowMs, sequence: 0 });
+    evictOldest(this.#entries, this.#maxEntries);
+  }
+
+  #touch(hash: string, entry: Entry): void {
+    entry.sequence = ++this.#sequence;
+    this.#entries.delete(hash);
+    this.#entries.set(hash, entry);
+  }
+}
+
+function matches(token: CachedToken, event: InvalidationEvent): boolean {
+  switch (event.kind) {
+    case 'token':
+      return token.tokenId === event.tokenId;
+    case 'organization':
+      return token.organizationId === event.organizationId;
+    case 'member':
+      return token.organizationId === event.organizationId && token.subjectUserId === event.userId;
+    case 'all':
+      return true;
+  }
+}
+
+function evictOldest(map: Map<string, unknown>, max: number): void {
+  while (map.size > max) {
+    const oldest = map.keys().next();
+    if (oldest.done) return;
+    map.delete(oldest.value);
+  }
+}

@@ -1,0 +1,147 @@
+import { type Executor, recordTokenUsage, type TokenUsageEntry } from '@tollgate/db';
+import { normalizeIpAddress } from '@tollgate/domain';
+import type { Logger } from 'pino';
+import type { Clock } from '../clock.ts';
+
+export interface UsageBufferOptions {
+  db: Executor;
+  log: Logger;
+  clock: Clock;
+  /** How often start() flushes. */
+  flushIntervalMs: number;
+}
+
+interface TokenUsage {
+  organizationId: string;
+  /** Requests per UTC day ('YYYY-MM-DD'). */
+  days: Map<string, number>;
+  lastUsedAtMs: number;
+  lastUsedIp: string;
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * Request counts and last use per token, kept in memory and written in batches (§3: no database write on
+ * the request path). A flush writes any number of tokens in one statement; a failed flush
+ * keeps its counts for the next one, so usage is late rather than lost.
+ */
+export class UsageBuffer {
+  readonly #db: Executor;
+  readonly #log: Logger;
+  readonly #clock: Clock;
+  readonly #flushIntervalMs: number;
+  #pending = new Map<string, TokenUsage>();
+  #timer: NodeJS.Timeout | undefined;
+  /** The flush under way, so flushes never overlap (and stop() waits for it). */
+  #flushing: Promise<void> = Promise.resolve();
+  /** The UTC day of the last recorded request, so most records skip formatting a date. */
+  #dayStartMs = 0;
+  #day = '';
+
+  constructor(options: UsageBufferOptions) {
+    this.#db = options.db;
+    this.#log = options.log;
+    this.#clock = options.clock;
+    this.#flushIntervalMs = options.flushIntervalMs;
+  }
+
+  /** Number of tokens with usage waiting to be written. */
+  get pendingTokens(): number {
+    return this.#pending.size;
+  }
+
+  /** Counts one request made with a token. In memory only; cheap enough for every request. */
+  record(tokenId: string, organizationId: string, ip: string, at: Date = this.#clock.now()): void {
+    const atMs = at.getTime();
+    const day = this.#dayOf(atMs);
+    const usage = this.#pending.get(tokenId);
+    if (usage === undefined) {
+      this.#pending.set(tokenId, {
+        organizationId,
+        days: new Map([[day, 1]]),
+        lastUsedAtMs: atMs,
+        lastUsedIp: ip,
+      });
+      return;
+    }
+    usage.days.set(day, (usage.days.get(day) ?? 0) + 1);
+    if (atMs >= usage.lastUsedAtMs) {
+      usage.lastUsedAtMs = atMs;
+      usage.lastUsedIp = ip;
+    }
+  }
+
+  /** Writes everything buffered so far. Never throws: a failure is logged and the counts are kept. */
+  flush(): Promise<void> {
+    this.#flushing = this.#flushing.then(() => this.#write());
+    return this.#flushing;
+  }
+
+  /** Flushes every flushIntervalMs, without keeping the process alive for it. */
+  start(): void {
+    if (this.#timer) return;
+    this.#timer = setInterval(() => void this.flush(), this.#flushIntervalMs);
+    this.#timer.unref();
+  }
+
+  /** Stops the interval and writes what is left. */
+  async stop(): Promise<void> {
+    clearInterval(this.#timer);
+    this.#timer = undefined;
+    await this.flush();
+  }
+
+  async #write(): Promise<void> {
+    if (this.#pending.size === 0) return;
+    const batch = this.#pending;
+    this.#pending = new Map();
+    try {
+      await recordTokenUsage(this.#db, toEntries(batch));
+    } catch (error) {
+      this.#restore(batch);
+      this.#log.warn(
+        { err: error, tokens: batch.size },
+        'could not write token usage; keeping it for the next flush',
+      );
+    }
+  }
+
+  /** Puts a batch that could not be written back in front of what was recorded meanwhile. */
+  #restore(batch: Map<string, TokenUsage>): void {
+    for (const [tokenId, later] of this.#pending) {
+      const earlier = batch.get(tokenId);
+      if (earlier === undefined) {
+        batch.set(tokenId, later);
+        continue;
+      }
+      for (const [day, count] of later.days) earlier.days.set(day, (earlier.days.get(day) ?? 0) + count);
+      if (later.lastUsedAtMs >= earlier.lastUsedAtMs) {
+        earlier.lastUsedAtMs = later.lastUsedAtMs;
+        earlier.lastUsedIp = later.lastUsedIp;
+      }
+    }
+    this.#pending = batch;
+  }
+
+  #dayOf(atMs: number): string {
+    if (atMs < this.#dayStartMs || atMs >= this.#dayStartMs + DAY_MS) {
+      this.#dayStartMs = atMs - (((atMs % DAY_MS) + DAY_MS) % DAY_MS);
+      this.#day = new Date(this.#dayStartMs).toISOString().slice(0, 10);
+    }
+    return this.#day;
+  }
+}
+
+function toEntries(batch: Map<string, TokenUsage>): TokenUsageEntry[] {
+  const entries: TokenUsageEntry[] = [];
+  for (const [tokenId, usage] of batch) {
+    const lastUsedAt = new Date(usage.lastUsedAtMs);
+    // Stored in canonical form (IPv4-mapped IPv6 as IPv4, compressed IPv6), as lists show it.
+    const lastUsedIp = normalizeIpAddress(usage.lastUsedIp) ?? usage.lastUsedIp;
+    for (const [day, count] of usage.days) {
+      entries.push({ tokenId, organizationId: usage.organizationId, day, count, lastUsedAt, lastUsedIp });
+    }
+  }
+  return entries;
+}

@@ -1,0 +1,34 @@
+import type { TokenRow } from '@tollgate/db';
+import { isScope, normalizeScopes, type TToken, tokenStatus } from '@tollgate/domain';
+
+function iso(value: Date | null): string | null {
+  return value === null ? null : value.toISOString();
+}
+
+/**
+ * The §3 token object of a stored token, with its status at `now`. It never carries the hash, the previous
+ * hash or anything else a caller could use to authenticate: lists, gets and audit details are built from it.
+ */
+export function toTokenObject(row: TokenRow, now: Date): TToken {
+  return {
+    id: row.id,
+    type: row.type,
+    name: row.name,
+    description: row.description,
+    environment: row.environment,
+    // Stored scopes were validated on the way in; filtering keeps a renamed scope from breaking the schema.
+    scopes: normalizeScopes(row.scopes.filter(isScope)),
+    ipAllowlist: [...row.ipAllowlist],
+    prefix: row.prefix,
+    status: tokenStatus(row, now),
+    active: row.active,
+    expiresAt: iso(row.expiresAt),
+    revokedAt: iso(row.revokedAt),
+    lastUsedAt: iso(row.lastUsedAt),
+    lastUsedIp: row.lastUsedIp,
+    subjectUserId: row.subjectUserId,
+    createdByUserId: row.createdByUserId,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}

@@ -1,0 +1,1 @@
+export { ZSessionViewSchema as ZMeOutputSchema } from './session-view.types.ts';

@@ -1,0 +1,5 @@
+import { router } from '../../trpc/init.ts';
+import { get } from './get.ts';
+import { update } from './update.ts';
+
+export const organizationRouter = router({ get, update });

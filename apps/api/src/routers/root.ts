@@ -1,0 +1,19 @@
+import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
+import { router } from '../trpc/init.ts';
+import { auditRouter } from './audit/router.ts';
+import { authRouter } from './auth/router.ts';
+import { membersRouter } from './members/router.ts';
+import { organizationRouter } from './organization/router.ts';
+import { tokensRouter } from './tokens/router.ts';
+
+export const appRouter = router({
+  auth: authRouter,
+  organization: organizationRouter,
+  members: membersRouter,
+  tokens: tokensRouter,
+  audit: auditRouter,
+});
+
+export type AppRouter = typeof appRouter;
+export type RouterInputs = inferRouterInputs<AppRouter>;
+export type RouterOutputs = inferRouterOutputs<AppRouter>;

@@ -1,0 +1,9 @@
+import { getToken } from '../../core/tokens.ts';
+import { protectedProcedure } from '../../trpc/procedures.ts';
+import { getTokenMeta, ZGetTokenRequestSchema, ZGetTokenResponseSchema } from './get.types.ts';
+
+export const getTokenProcedure = protectedProcedure
+  .meta(getTokenMeta)
+  .input(ZGetTokenRequestSchema)
+  .output(ZGetTokenResponseSchema)
+  .query(({ ctx, input }) => getToken(ctx.services, ctx.principal, input));

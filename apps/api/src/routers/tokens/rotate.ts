@@ -1,0 +1,9 @@
+import { rotateToken } from '../../core/tokens.ts';
+import { protectedProcedure } from '../../trpc/procedures.ts';
+import { rotateTokenMeta, ZRotateTokenRequestSchema, ZRotateTokenResponseSchema } from './rotate.types.ts';
+
+export const rotateTokenProcedure = protectedProcedure
+  .meta(rotateTokenMeta)
+  .input(ZRotateTokenRequestSchema)
+  .output(ZRotateTokenResponseSchema)
+  .mutation(({ ctx, input }) => rotateToken(ctx.services, ctx.principal, input, { request: ctx.request }));

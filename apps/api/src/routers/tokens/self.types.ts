@@ -1,0 +1,24 @@
+import { ZScopeList, ZToken } from '@tollgate/domain';
+import { z } from 'zod';
+import type { ProcedureMeta } from '../../trpc/init.ts';
+import { TOKENS_TAG } from './shared.types.ts';
+
+export const ZSelfTokenResponseSchema = ZToken.extend({
+  effectiveScopes: ZScopeList.describe(
+    "Token scopes ∩ the subject's current role ceiling (service tokens: token scopes)",
+  ),
+  rateLimits: z
+    .object({ perMinute: z.number().int().positive(), perHour: z.number().int().positive() })
+    .describe("The lower of the organisation's tier limits and the token's own"),
+});
+export type TSelfTokenResponse = z.infer<typeof ZSelfTokenResponseSchema>;
+
+export const selfTokenMeta = {
+  scope: null,
+  rest: {
+    method: 'GET',
+    path: '/tokens/self',
+    summary: 'The calling token: its record, effective scopes and rate limits',
+    tags: [TOKENS_TAG],
+  },
+} satisfies ProcedureMeta;

@@ -1,0 +1,58 @@
+import { type ErrorDetail, isTollgateError, TollgateError } from '@tollgate/domain';
+import { TRPCError } from '@trpc/server';
+import { ZodError } from 'zod';
+
+type TRPCCode = TRPCError['code'];
+
+const TRPC_CODE_BY_STATUS: Record<number, TRPCCode> = {
+  400: 'BAD_REQUEST',
+  401: 'UNAUTHORIZED',
+  402: 'PAYMENT_REQUIRED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  409: 'CONFLICT',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+  429: 'TOO_MANY_REQUESTS',
+  500: 'INTERNAL_SERVER_ERROR',
+  503: 'SERVICE_UNAVAILABLE',
+};
+
+/** The tRPC error carrying a TollgateError, so the wire status matches the §7 status of its code. */
+export function toTRPCError(error: TollgateError): TRPCError {
+  return new TRPCError({
+    code: TRPC_CODE_BY_STATUS[error.status] ?? 'INTERNAL_SERVER_ERROR',
+    message: error.message,
+    cause: error,
+  });
+}
+
+function zodDetails(error: ZodError): ErrorDetail[] {
+  return error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message }));
+}
+
+/**
+ * What the caller is told about any error a procedure produced. TollgateErrors pass through; invalid input
+ * becomes VALIDATION_FAILED with a detail per field; tRPC's own routing errors keep their meaning; anything
+ * else is INTERNAL with the default sentence, because its message may hold internals.
+ */
+export function toTollgateError(error: TRPCError): TollgateError {
+  const cause = error.cause;
+  if (isTollgateError(cause)) return cause;
+  if (cause instanceof ZodError) return new TollgateError('VALIDATION_FAILED', undefined, zodDetails(cause));
+  switch (error.code) {
+    case 'PARSE_ERROR':
+    case 'BAD_REQUEST':
+      return new TollgateError('VALIDATION_FAILED');
+    case 'NOT_FOUND':
+      return new TollgateError('NOT_FOUND');
+    case 'PAYLOAD_TOO_LARGE':
+      return new TollgateError('PAYLOAD_TOO_LARGE');
+    case 'UNSUPPORTED_MEDIA_TYPE':
+      return new TollgateError('UNSUPPORTED_MEDIA_TYPE');
+    case 'METHOD_NOT_SUPPORTED':
+      return new TollgateError('VALIDATION_FAILED', 'This procedure does not support that HTTP method.');
+    default:
+      return new TollgateError('INTERNAL');
+  }
+}

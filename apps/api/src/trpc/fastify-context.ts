@@ -1,0 +1,32 @@
+import type { CreateFastifyContextOptions } from '@trpc/server/adapters/fastify';
+import type { Services } from '../services.ts';
+import type { Context } from './context.ts';
+
+function header(value: string | string[] | undefined): string | null {
+  if (Array.isArray(value)) return value[0] ?? null;
+  return value ?? null;
+}
+
+/** Adapts a Fastify request/reply to the framework-free {@link Context} procedures use. */
+export function createFastifyContextFactory(services: Services) {
+  return ({ req, res }: CreateFastifyContextOptions): Context => ({
+    services,
+    request: {
+      ip: req.ip,
+      userAgent: header(req.headers['user-agent']),
+      authorization: header(req.headers.authorization),
+      csrfToken: header(req.headers['x-csrf-token']),
+      secure: req.protocol === 'https',
+      getCookie: (name) => req.cookies[name],
+      setCookie: (name, value, options) => {
+        res.setCookie(name, value, options);
+      },
+      clearCookie: (name, options) => {
+        res.clearCookie(name, options);
+      },
+      setHeader: (name, value) => {
+        res.header(name, value);
+      },
+    },
+  });
+}

@@ -1,0 +1,49 @@
+import { TollgateError } from '@tollgate/domain';
+import { authenticateSession, verifyCsrfToken } from '../auth/session.ts';
+import { verifyToken } from '../auth/verify-token.ts';
+import type { Principal, SessionPrincipal } from './context.ts';
+import { baseProcedure } from './init.ts';
+
+/** No authentication: login, health-like procedures. */
+export const publicProcedure = baseProcedure;
+
+/** A signed-in web session (cookie) is required; tokens are not accepted (logout, me, switch organisation). */
+export const sessionProcedure = baseProcedure.use(async ({ ctx, type, next }) => {
+  const session = await authenticateSession(ctx.services, ctx.request);
+  if (!session) throw new TollgateError('MISSING_TOKEN', 'Sign in first.');
+  if (type === 'mutation') verifyCsrfToken(session, ctx.request.csrfToken);
+  return next({ ctx: { principal: session as SessionPrincipal } });
+});
+
+/**
+ * The protected chain: Bearer token or session → organisation → the scope declared in the procedure's meta.
+ * A token is verified in the exact order of §3 with the required scope as the last step; a session acts with
+ * its user's role ceiling under the same scope check, and its mutations must carry the CSRF token.
+ */
+export const protectedProcedure = baseProcedure.use(async ({ ctx, meta, type, next }) => {
+  const requiredScope = meta?.scope;
+  if (requiredScope === undefined) {
+    // A programming error: every protected procedure must say what it guards.
+    throw new Error('protected procedure without a declared scope');
+  }
+  let principal: Principal;
+  if (ctx.request.authorization !== null) {
+    principal = await verifyToken(ctx.services, {
+      authorization: ctx.request.authorization,
+      ip: ctx.request.ip,
+      requiredScope,
+    });
+  } else {
+    const session = await authenticateSession(ctx.services, ctx.request);
+    if (!session) throw new TollgateError('MISSING_TOKEN');
+    if (type === 'mutation') verifyCsrfToken(session, ctx.request.csrfToken);
+    if (session.organizationId === null || session.role === null) {
+      throw new TollgateError('FORBIDDEN', 'You are not a member of any organisation.');
+    }
+    if (requiredScope !== null && !session.scopes.has(requiredScope)) {
+      throw new TollgateError('INSUFFICIENT_SCOPE', `Your role does not include the ${requiredScope} scope.`);
+    }
+    principal = session;
+  }
+  return next({ ctx: { principal, organizationId: principal.organizationId as string } });
+});

@@ -1,0 +1,129 @@
+import { sql } from 'kysely';
+import type { JsonObject, MembershipRole, OrganizationTier, TokenType } from '../tables/index.ts';
+import type { Executor } from './executor.ts';
+import type { TokenUsageEntry } from './tokens.ts';
+
+/** Everything verifying a request needs about a token, its organisation and its subject, from one query. */
+export interface TokenVerificationRow {
+  id: string;
+  organizationId: string;
+  type: TokenType;
+  subjectUserId: string | null;
+  scopes: string[];
+  ipAllowlist: string[];
+  rateLimitPerMinute: number | null;
+  rateLimitPerHour: number | null;
+  expiresAt: Date | null;
+  active: boolean;
+  revokedAt: Date | null;
+  hash: string;
+  previousHash: string | null;
+  previousHashExpiresAt: Date | null;
+  /** The subject's current role in the token's organisation; null for service tokens and ex-members. */
+  subjectRole: MembershipRole | null;
+  organizationTier: OrganizationTier;
+  organizationCustomRateLimitPerMinute: number | null;
+  organizationCustomRateLimitPerHour: number | null;
+  /** The stored organisation policy (§5); resolve it with the domain's resolvePolicy. */
+  organizationPolicy: JsonObject;
+}
+
+/**
+ * The token whose current or previous (rotated) hash is `hash`, with its organisation's tier, limits and
+ * policy and its subject's current role: one query, served by the unique indexes on hash and previous_hash.
+ * A previous hash is returned whatever its grace period, so that the caller judges it by its own clock.
+ */
+export async function findTokenForVerification(
+  db: Executor,
+  hash: string,
+): Promise<TokenVerificationRow | undefined> {
+  return (
+    db
+      .selectFrom('tokens as t')
+      .innerJoin('organizations as o', 'o.id', 't.organizationId')
+      .leftJoin('memberships as m', (join) =>
+        join.onRef('m.organizationId', '=', 't.organizationId').onRef('m.userId', '=', 't.subjectUserId'),
+      )
+      .select([
+        't.id',
+        't.organizationId',
+        't.type',
+        't.subjectUserId',
+        't.scopes',
+        't.ipAllowlist',
+        't.rateLimitPerMinute',
+        't.rateLimitPerHour',
+        't.expiresAt',
+        't.active',
+        't.revokedAt',
+        't.hash',
+        't.previousHash',
+        't.previousHashExpiresAt',
+        'm.role as subjectRole',
+        'o.tier as organizationTier',
+        'o.customRateLimitPerMinute as organizationCustomRateLimitPerMinute',
+        'o.customRateLimitPerHour as organizationCustomRateLimitPerHour',
+        'o.policy as organizationPolicy',
+      ])
+      .where((eb) => eb.or([eb('t.hash', '=', hash), eb('t.previousHash', '=', hash)]))
+      // Unique indexes on both columns: at most one row each, and a fresh secret never equals an old one.
+      .limit(1)
+      .executeTakeFirst()
+  );
+}
+
+/**
+ * Writes a batch of buffered usage (see TokenUsageEntry) in ONE statement, whatever its size: request counts
+ * are added to token_usage_daily and each token's lastUsedAt/lastUsedIp move forward (never back), through
+ * a data-modifying CTE, so the batch is atomic without a transaction. Usage of tokens deleted meanwhile is
+ * dropped. Entries may repeat a token and day; they are summed.
+ */
+export async function recordTokenUsage(db: Executor, entries: readonly TokenUsageEntry[]): Promise<void> {
+  if (entries.length === 0) return;
+  const daily = new Map<string, { tokenId: string; organizationId: string; day: string; count: number }>();
+  const lastUse = new Map<string, { lastUsedAt: Date; lastUsedIp: string | null }>();
+  for (const entry of entries) {
+    const key = `${entry.tokenId}\u0000${entry.day}`;
+    const total = daily.get(key);
+    if (total) total.count += entry.count;
+    else daily.set(key, { ...entry });
+    const latest = lastUse.get(entry.tokenId);
+    if (!latest || latest.lastUsedAt < entry.lastUsedAt) {
+      lastUse.set(entry.tokenId, { lastUsedAt: entry.lastUsedAt, lastUsedIp: entry.lastUsedIp });
+    }
+  }
+  // A stable order, so that concurrent flushes from several processes lock rows in the same order.
+  const rows = [...daily.values()].sort((a, b) => compare(a.tokenId, b.tokenId) || compare(a.day, b.day));
+  const tokenIds = [...lastUse.keys()].sort(compare);
+  const latest = tokenIds.map((id) => lastUse.get(id) as { lastUsedAt: Date; lastUsedIp: string | null });
+  // Arrays + unnest rather than VALUES: seven parameters for any batch size.
+  await sql`
+    with daily as (
+      insert into token_usage_daily (token_id, organization_id, day, request_count)
+      select u.token_id, u.organization_id, u.day, u.request_count
+      from unnest(
+        ${rows.map((row) => row.tokenId)}::text[],
+        ${rows.map((row) => row.organizationId)}::text[],
+        ${rows.map((row) => row.day)}::date[],
+        ${rows.map((row) => row.count)}::bigint[]
+      ) as u (token_id, organization_id, day, request_count)
+      where exists (select from tokens t where t.id = u.token_id)
+      order by u.token_id, u.day
+      on conflict (token_id, day)
+      do update set request_count = token_usage_daily.request_count + excluded.request_count
+      returning 1
+    )
+    update tokens as t
+    set last_used_at = u.last_used_at, last_used_ip = u.last_used_ip
+    from unnest(
+      ${tokenIds}::text[],
+      ${latest.map((use) => use.lastUsedAt.toISOString())}::timestamptz[],
+      ${latest.map((use) => use.lastUsedIp)}::text[]
+    ) as u (token_id, last_used_at, last_used_ip)
+    where t.id = u.token_id and (t.last_used_at is null or t.last_used_at < u.last_used_at)
+  `.execute(db);
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
