@@ -32,7 +32,8 @@ describe('the server process', () => {
     } finally {
       expect(await server.stop('SIGTERM')).toBe(0);
     }
-  });
+    // A first start on a new embedded database creates, migrates and seeds it: tens of seconds on a busy machine.
+  }, 90_000);
 
   it('stops with one line naming the variable when the environment is invalid', async () => {
     const { code, output } = await runServerToExit({

@@ -28,7 +28,7 @@ function startMain(env: Record<string, string | undefined>) {
 /** Starts `src/main.ts` as a real process (as `pnpm start` does) and resolves once it prints its URL. */
 export async function spawnServer(
   env: Record<string, string | undefined>,
-  timeoutMs = 30_000,
+  timeoutMs = 80_000,
 ): Promise<RunningServer> {
   const { child, collected } = startMain({ PORT: '0', ...env });
   const url = await new Promise<string>((resolve, reject) => {
