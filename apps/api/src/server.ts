@@ -6,6 +6,7 @@ import { type FastifyTRPCPluginOptions, fastifyTRPCPlugin } from '@trpc/server/a
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Env } from './env.ts';
 import { loggerOptions } from './logger.ts';
+import { restFacade } from './rest/plugin.ts';
 import { type AppRouter, appRouter } from './routers/root.ts';
 import type { Services } from './services.ts';
 import { createFastifyContextFactory } from './trpc/fastify-context.ts';
@@ -63,6 +64,8 @@ export async function buildServer({
       createContext: createFastifyContextFactory(services),
     } satisfies FastifyTRPCPluginOptions<AppRouter>['trpcOptions'],
   });
+
+  await app.register(restFacade, { services });
 
   if (existsSync(webDist)) {
     await app.register(fastifyStatic, { root: webDist, wildcard: false });

@@ -1,3 +1,4 @@
+export { MAX_CREDIT_PURCHASE, MIN_CREDIT_PURCHASE, REVIEW_CREDIT_COST } from './billing/credits.ts';
 export {
   BASE62_ALPHABET,
   base62Value,

@@ -2,9 +2,13 @@ import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
 import { router } from '../trpc/init.ts';
 import { auditRouter } from './audit/router.ts';
 import { authRouter } from './auth/router.ts';
+import { billingRouter } from './billing/router.ts';
 import { membersRouter } from './members/router.ts';
 import { organizationRouter } from './organization/router.ts';
+import { repositoriesRouter } from './repositories/router.ts';
+import { reviewsRouter } from './reviews/router.ts';
 import { tokensRouter } from './tokens/router.ts';
+import { wikiRouter } from './wiki/router.ts';
 
 export const appRouter = router({
   auth: authRouter,
@@ -12,6 +16,10 @@ export const appRouter = router({
   members: membersRouter,
   tokens: tokensRouter,
   audit: auditRouter,
+  repositories: repositoriesRouter,
+  reviews: reviewsRouter,
+  billing: billingRouter,
+  wiki: wikiRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,6 +1,7 @@
 import { TollgateError } from '@tollgate/domain';
 import { authenticateSession, verifyCsrfToken } from '../auth/session.ts';
 import { verifyToken } from '../auth/verify-token.ts';
+import { assertSessionAllowedOnRest } from '../rest/sessions.ts';
 import type { Principal, SessionPrincipal } from './context.ts';
 import { baseProcedure } from './init.ts';
 
@@ -36,6 +37,7 @@ export const protectedProcedure = baseProcedure.use(async ({ ctx, meta, type, ne
   } else {
     const session = await authenticateSession(ctx.services, ctx.request);
     if (!session) throw new TollgateError('MISSING_TOKEN');
+    if (ctx.request.surface === 'rest') await assertSessionAllowedOnRest(ctx.services, session);
     if (type === 'mutation') verifyCsrfToken(session, ctx.request.csrfToken);
     if (session.organizationId === null || session.role === null) {
       throw new TollgateError('FORBIDDEN', 'You are not a member of any organisation.');

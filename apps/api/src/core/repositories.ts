@@ -1,0 +1,229 @@
+import {
+  countReviewsOfRepository,
+  deleteRepositoryById,
+  type Executor,
+  findRepositoryById,
+  findRepositoryByIdForUpdate,
+  insertRepository,
+  type JsonObject,
+  listRepositoryPage,
+  type RepositoryRow,
+  type RepositoryUpdate,
+  updateRepositoryById,
+} from '@tollgate/db';
+import { newId, TollgateError } from '@tollgate/domain';
+import { recordAudit } from '../audit/record.ts';
+import type { TCreateRepositoryRequest } from '../routers/repositories/create.types.ts';
+import type { TListRepositoriesRequest } from '../routers/repositories/list.types.ts';
+import {
+  type TRepository,
+  type TReviewSettings,
+  ZReviewSettingsSchema,
+} from '../routers/repositories/shared.types.ts';
+import type { TUpdateRepositoryRequest } from '../routers/repositories/update.types.ts';
+import type { Services } from '../services.ts';
+import {
+  decodeCursor,
+  encodeCursor,
+  isUniqueViolation,
+  organizationOf,
+  type Page,
+  type ProductActor,
+  type ProductCallOptions,
+  productAuditActor,
+  toPage,
+} from './product-common.ts';
+
+const DEFAULT_REVIEW_SETTINGS: TReviewSettings = ZReviewSettingsSchema.parse({});
+
+/** Stored settings with defaults for anything missing; a stored value that no longer parses is replaced by its default. */
+export function resolveReviewSettings(stored: JsonObject): TReviewSettings {
+  const parsed = ZReviewSettingsSchema.safeParse(stored);
+  if (parsed.success) return parsed.data;
+  const settings = { ...DEFAULT_REVIEW_SETTINGS };
+  for (const key of Object.keys(settings) as (keyof TReviewSettings)[]) {
+    const field = ZReviewSettingsSchema.shape[key].safeParse(stored[key]);
+    if (field.success) Object.assign(settings, { [key]: field.data });
+  }
+  return settings;
+}
+
+export function toRepositoryObject(row: RepositoryRow): TRepository {
+  return {
+    id: row.id,
+    name: row.name,
+    url: row.url,
+    defaultBranch: row.defaultBranch,
+    reviewSettings: resolveReviewSettings(row.reviewSettings),
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}
+
+export function repositoryNotFound(): TollgateError {
+  return new TollgateError('NOT_FOUND', 'No repository with that id was found.');
+}
+
+function nameTaken(name: string): TollgateError {
+  return new TollgateError('CONFLICT', `A repository named "${name}" already exists in this organisation.`, [
+    { path: 'name', message: 'Already taken' },
+  ]);
+}
+
+/** A page of the organisation's repositories in name order. */
+export async function listRepositories(
+  services: Services,
+  actor: ProductActor,
+  input: TListRepositoriesRequest,
+): Promise<Page<TRepository>> {
+  const organizationId = organizationOf(actor);
+  const afterName = input.cursor === undefined ? undefined : decodeCursor(input.cursor, [/^.{1,100}$/s])[0];
+  const rows = await listRepositoryPage(services.db, { organizationId, limit: input.limit + 1, afterName });
+  return toPage(rows, input.limit, toRepositoryObject, (row) => encodeCursor([row.name]));
+}
+
+/** One repository of the actor's organisation; NOT_FOUND for any other. */
+export async function getRepository(
+  services: Services,
+  actor: ProductActor,
+  input: { id: string },
+): Promise<TRepository> {
+  const row = await findRepositoryById(services.db, organizationOf(actor), input.id);
+  if (!row) throw repositoryNotFound();
+  return toRepositoryObject(row);
+}
+
+/** Adds a repository and its `repository.created` audit entry in one transaction; a taken name is CONFLICT. */
+export async function createRepository(
+  services: Services,
+  actor: ProductActor,
+  input: TCreateRepositoryRequest,
+  options: ProductCallOptions = {},
+): Promise<TRepository> {
+  const organizationId = organizationOf(actor);
+  const now = services.clock.now();
+  try {
+    const row = await services.db.transaction().execute(async (tx: Executor) => {
+      const inserted = await insertRepository(tx, {
+        id: newId('repository', now),
+        organizationId,
+        name: input.name,
+        url: input.url ?? null,
+        defaultBranch: input.defaultBranch,
+        reviewSettings: input.reviewSettings,
+        createdAt: now,
+        updatedAt: now,
+      });
+      await recordAudit(tx, {
+        organizationId,
+        actor: productAuditActor(actor),
+        action: 'repository.created',
+        target: { type: 'repository', id: inserted.id },
+        request: options.request ?? null,
+        detail: {
+          name: inserted.name,
+          url: inserted.url,
+          defaultBranch: inserted.defaultBranch,
+          reviewSettings: input.reviewSettings,
+        },
+      });
+      return inserted;
+    });
+    return toRepositoryObject(row);
+  } catch (error) {
+    if (isUniqueViolation(error)) throw nameTaken(input.name);
+    throw error;
+  }
+}
+
+/**
+ * Changes name, URL, default branch or review settings (merged field by field) with the
+ * `repository.updated` audit entry in one transaction. Changing nothing writes nothing.
+ */
+export async function updateRepository(
+  services: Services,
+  actor: ProductActor,
+  input: TUpdateRepositoryRequest,
+  options: ProductCallOptions = {},
+): Promise<TRepository> {
+  const organizationId = organizationOf(actor);
+  const now = services.clock.now();
+  try {
+    const row = await services.db.transaction().execute(async (tx: Executor) => {
+      const current = await findRepositoryByIdForUpdate(tx, organizationId, input.id);
+      if (!current) throw repositoryNotFound();
+      const changes: RepositoryUpdate = {};
+      const before: Record<string, unknown> = {};
+      const after: Record<string, unknown> = {};
+      const consider = <K extends 'name' | 'url' | 'defaultBranch'>(
+        field: K,
+        value: RepositoryRow[K] | undefined,
+      ) => {
+        if (value === undefined || value === current[field]) return;
+        changes[field] = value;
+        before[field] = current[field];
+        after[field] = value;
+      };
+      consider('name', input.name);
+      consider('url', input.url);
+      consider('defaultBranch', input.defaultBranch);
+      if (input.reviewSettings !== undefined) {
+        const currentSettings = resolveReviewSettings(current.reviewSettings);
+        const merged: TReviewSettings = { ...currentSettings };
+        for (const [key, value] of Object.entries(input.reviewSettings)) {
+          if (value !== undefined) Object.assign(merged, { [key]: value });
+        }
+        if (JSON.stringify(merged) !== JSON.stringify(currentSettings)) {
+          changes.reviewSettings = merged;
+          before.reviewSettings = currentSettings;
+          after.reviewSettings = merged;
+        }
+      }
+      if (Object.keys(changes).length === 0) return current;
+      const updated = await updateRepositoryById(tx, organizationId, current.id, {
+        ...changes,
+        updatedAt: now,
+      });
+      if (!updated) throw repositoryNotFound();
+      await recordAudit(tx, {
+        organizationId,
+        actor: productAuditActor(actor),
+        action: 'repository.updated',
+        target: { type: 'repository', id: current.id },
+        request: options.request ?? null,
+        detail: { name: updated.name, fields: Object.keys(changes), before, after },
+      });
+      return updated;
+    });
+    return toRepositoryObject(row);
+  } catch (error) {
+    if (isUniqueViolation(error) && input.name !== undefined) throw nameTaken(input.name);
+    throw error;
+  }
+}
+
+/** Removes a repository (its reviews go with it) with the `repository.deleted` audit entry in one transaction. */
+export async function deleteRepository(
+  services: Services,
+  actor: ProductActor,
+  input: { id: string },
+  options: ProductCallOptions = {},
+): Promise<void> {
+  const organizationId = organizationOf(actor);
+  await services.db.transaction().execute(async (tx: Executor) => {
+    // Locked first, so no review can be triggered for it between the count and the delete.
+    const current = await findRepositoryByIdForUpdate(tx, organizationId, input.id);
+    if (!current) throw repositoryNotFound();
+    const reviewsDeleted = await countReviewsOfRepository(tx, organizationId, current.id);
+    const deleted = await deleteRepositoryById(tx, organizationId, current.id);
+    if (!deleted) throw repositoryNotFound();
+    await recordAudit(tx, {
+      organizationId,
+      actor: productAuditActor(actor),
+      action: 'repository.deleted',
+      target: { type: 'repository', id: deleted.id },
+      request: options.request ?? null,
+      detail: { name: deleted.name, reviewsDeleted },
+    });
+  });
+}

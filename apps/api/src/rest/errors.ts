@@ -1,0 +1,59 @@
+import { type ErrorCode, errorBody, isTollgateError, TollgateError } from '@tollgate/domain';
+import { TRPCError } from '@trpc/server';
+import type { FastifyReply } from 'fastify';
+import { toTollgateError } from '../trpc/errors.ts';
+
+/** Fastify's own request errors, by the code Fastify gives them, with what the caller is told instead. */
+const FASTIFY_ERRORS: Record<string, { code: ErrorCode; message?: string }> = {
+  // Also what secure-json-parse's refusal of `__proto__` / `constructor.prototype` keys becomes.
+  FST_ERR_CTP_INVALID_JSON_BODY: {
+    code: 'VALIDATION_FAILED',
+    message: 'The request body is not valid JSON.',
+  },
+  FST_ERR_CTP_EMPTY_JSON_BODY: { code: 'VALIDATION_FAILED', message: 'The request body is empty.' },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: {
+    code: 'VALIDATION_FAILED',
+    message: 'The Content-Length header does not match the request body.',
+  },
+  FST_ERR_CTP_BODY_TOO_LARGE: { code: 'PAYLOAD_TOO_LARGE' },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: { code: 'UNSUPPORTED_MEDIA_TYPE' },
+  FST_ERR_CTP_INVALID_TYPE: { code: 'UNSUPPORTED_MEDIA_TYPE' },
+  FST_ERR_CTP_INVALID_CONTENT_TYPE: { code: 'UNSUPPORTED_MEDIA_TYPE' },
+};
+
+/** Statuses Fastify (or a plugin) may set on an error it raises before a handler runs. */
+const CODE_BY_STATUS: Record<number, ErrorCode> = {
+  400: 'VALIDATION_FAILED',
+  404: 'NOT_FOUND',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+  429: 'RATE_LIMITED',
+  503: 'UNAVAILABLE',
+};
+
+/**
+ * The §7 error for anything that went wrong while serving a REST call: a procedure's TRPCError (through the
+ * same mapping as tRPC), a TollgateError, or one of Fastify's own request errors. Whatever else is INTERNAL,
+ * with the default sentence only: its own message may carry internals.
+ */
+export function toRestError(error: unknown): TollgateError {
+  if (isTollgateError(error)) return error;
+  if (error instanceof TRPCError) return toTollgateError(error);
+  if (error instanceof Error) {
+    const fastifyCode = (error as Error & { code?: unknown }).code;
+    const known = typeof fastifyCode === 'string' ? FASTIFY_ERRORS[fastifyCode] : undefined;
+    if (known) return new TollgateError(known.code, known.message);
+    if (error instanceof SyntaxError) {
+      return new TollgateError('VALIDATION_FAILED', 'The request body is not valid JSON.');
+    }
+    const status = (error as Error & { statusCode?: unknown }).statusCode;
+    const code = typeof status === 'number' ? CODE_BY_STATUS[status] : undefined;
+    if (code) return new TollgateError(code);
+  }
+  return new TollgateError('INTERNAL');
+}
+
+/** Sends the §7 error body with its status. */
+export function sendRestError(reply: FastifyReply, error: TollgateError): FastifyReply {
+  return reply.code(error.status).type('application/json; charset=utf-8').send(errorBody(error));
+}

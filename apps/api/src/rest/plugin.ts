@@ -1,0 +1,113 @@
+import { TollgateError } from '@tollgate/domain';
+import { TRPCError } from '@trpc/server';
+import type { FastifyPluginAsync } from 'fastify';
+import { appRouter } from '../routers/root.ts';
+import type { Services } from '../services.ts';
+import { createContextInner } from '../trpc/context.ts';
+import { createCallerFactory } from '../trpc/init.ts';
+import { renderDocsPage } from './docs-page.ts';
+import { sendRestError, toRestError } from './errors.ts';
+import { inputJsonSchema, objectShape } from './json-schema.ts';
+import { buildOpenApiDocument, OPENAPI_DOCUMENT_PATH, REST_PREFIX } from './openapi.ts';
+import { buildProcedureInput, restRequestInfo } from './request.ts';
+import { restRouteTable } from './route-table.ts';
+
+export interface RestPluginOptions {
+  services: Services;
+  /** Largest accepted JSON body in bytes; the server's bodyLimit when absent. */
+  bodyLimit?: number;
+}
+
+type ProcedureFunction = (input: unknown) => Promise<unknown>;
+
+const createCaller = createCallerFactory(appRouter);
+
+/** The caller's function for a dotted procedure path (`tokens.create` → caller.tokens.create). */
+function procedureOf(caller: unknown, path: readonly string[]): ProcedureFunction {
+  let node = caller;
+  for (const key of path) node = (node as Record<string, unknown>)[key];
+  return node as ProcedureFunction;
+}
+
+/**
+ * The REST facade (§7), to be registered under /api/v1: one route per procedure that declares `rest` in its
+ * meta, each invoking that same procedure through a tRPC caller (the same chain, checks and audit as /trpc),
+ * plus the OpenAPI document. Every error of this prefix, Fastify's own included (malformed JSON, body too
+ * large, wrong content type, unknown route), is answered with the §7 error body.
+ */
+export const restPlugin: FastifyPluginAsync<RestPluginOptions> = async (app, options) => {
+  const { services } = options;
+  const routes = restRouteTable();
+
+  // JSON only: any other Content-Type with a body is 415. An empty JSON body counts as none (curl -X POST).
+  app.removeAllContentTypeParsers();
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.addContentTypeParser(
+    'application/json',
+    { parseAs: 'string', ...(options.bodyLimit === undefined ? {} : { bodyLimit: options.bodyLimit }) },
+    (request, body, done) => {
+      if (body === '') {
+        done(null, undefined);
+        return;
+      }
+      parseJson(request, body as string, done);
+    },
+  );
+
+  app.setErrorHandler((error, request, reply) => {
+    const tollgate = toRestError(error);
+    // Procedures' internal failures are logged by the tRPC chain already; the rest is logged here.
+    if (tollgate.code === 'INTERNAL' && !(error instanceof TRPCError)) {
+      request.log.error({ err: error }, 'REST request failed');
+    }
+    return sendRestError(reply, tollgate);
+  });
+
+  app.setNotFoundHandler((_request, reply) =>
+    sendRestError(
+      reply,
+      new TollgateError(
+        'NOT_FOUND',
+        `There is no such endpoint; see ${REST_PREFIX}${OPENAPI_DOCUMENT_PATH}.`,
+      ),
+    ),
+  );
+
+  // Responses may hold secrets (a token's plain value on create and rotate): never stored by a cache.
+  app.addHook('onSend', async (_request, reply, payload) => {
+    if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
+    return payload;
+  });
+
+  const document = buildOpenApiDocument(routes);
+  app.get(OPENAPI_DOCUMENT_PATH, async () => document);
+
+  for (const route of routes) {
+    const shape = objectShape(inputJsonSchema(route.inputs));
+    const path = route.procedurePath.split('.');
+    app.route({
+      method: route.method,
+      url: route.fastifyPath,
+      handler: async (request, reply) => {
+        const caller = createCaller(
+          createContextInner({ services, request: restRequestInfo(request, reply) }),
+        );
+        const output = await procedureOf(caller, path)(buildProcedureInput(route, shape, request));
+        if (route.successStatus === 204) return reply.code(204).send();
+        return reply.code(route.successStatus).send(output ?? null);
+      },
+    });
+  }
+};
+
+/** The /docs reference page, rendered once from the OpenAPI document. */
+export const docsPlugin: FastifyPluginAsync = async (app) => {
+  const html = renderDocsPage(buildOpenApiDocument(restRouteTable()));
+  app.get('/docs', async (_request, reply) => reply.type('text/html; charset=utf-8').send(html));
+};
+
+/** Everything of the REST surface in one registration: /api/v1 (routes and OpenAPI document) and /docs. */
+export const restFacade: FastifyPluginAsync<RestPluginOptions> = async (app, options) => {
+  await app.register(restPlugin, { ...options, prefix: REST_PREFIX });
+  await app.register(docsPlugin);
+};

@@ -1,0 +1,90 @@
+import type { Scope } from '@tollgate/domain';
+import type { AnyRouter } from '@trpc/server';
+import type { z } from 'zod';
+import { appRouter } from '../routers/root.ts';
+import type { ProcedureMeta, RestRoute } from '../trpc/init.ts';
+
+/** One REST endpoint: a procedure of the app router and the route its meta declares. */
+export interface RestRouteEntry {
+  /** The dotted tRPC path of the procedure served here, e.g. `tokens.create`. */
+  procedurePath: string;
+  procedureType: 'query' | 'mutation';
+  method: RestRoute['method'];
+  /** The path below /api/v1 in OpenAPI form, e.g. `/tokens/{id}`. */
+  path: string;
+  /** The same path in Fastify form, e.g. `/tokens/:id`. */
+  fastifyPath: string;
+  /** Names of the `{param}` placeholders, in order. */
+  pathParams: string[];
+  /** The scope the procedure requires; null for any valid token. */
+  scope: Scope | null;
+  summary: string;
+  tags: string[];
+  successStatus: 200 | 201 | 204;
+  /** Input parsers of the procedure (zod schemas), empty when it takes no input. */
+  inputs: z.ZodType[];
+  /** The output parser of the procedure, if it declares one. */
+  output: z.ZodType | null;
+}
+
+/** The runtime shape of a built procedure as tRPC 11 keeps it in `router._def.procedures`. */
+interface ProcedureDefinition {
+  type: 'query' | 'mutation' | 'subscription';
+  meta?: ProcedureMeta;
+  inputs: unknown[];
+  output?: unknown;
+}
+
+const PARAM = /\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
+
+/** Methods whose input comes from the JSON body (plus path parameters); the others read the query string. */
+export const BODY_METHODS: ReadonlySet<RestRoute['method']> = new Set(['POST', 'PUT', 'PATCH']);
+
+function isZodSchema(value: unknown): value is z.ZodType {
+  return typeof value === 'object' && value !== null && '_zod' in value;
+}
+
+/**
+ * The REST route table, derived from the procedures' meta: one entry per procedure that declares `rest`.
+ * Nothing is listed by hand, so a procedure gets its endpoint (and its OpenAPI operation) by declaring it.
+ * Throws at start-up on a route declared twice or a procedure whose meta cannot be served.
+ */
+export function buildRouteTable(router: AnyRouter = appRouter): RestRouteEntry[] {
+  const procedures = router._def.procedures as Record<string, { _def: ProcedureDefinition }>;
+  const entries: RestRouteEntry[] = [];
+  const seen = new Map<string, string>();
+  for (const [procedurePath, procedure] of Object.entries(procedures)) {
+    const { type, meta, inputs, output } = procedure._def;
+    const rest = meta?.rest;
+    if (!rest) continue;
+    if (type === 'subscription') throw new Error(`${procedurePath}: a subscription cannot be a REST route`);
+    if (meta.scope === undefined) throw new Error(`${procedurePath}: a REST route must declare its scope`);
+    const key = `${rest.method} ${rest.path}`;
+    const clash = seen.get(key);
+    if (clash) throw new Error(`${key} is declared by both ${clash} and ${procedurePath}`);
+    seen.set(key, procedurePath);
+    entries.push({
+      procedurePath,
+      procedureType: type,
+      method: rest.method,
+      path: rest.path,
+      fastifyPath: rest.path.replace(PARAM, ':$1'),
+      pathParams: [...rest.path.matchAll(PARAM)].map((match) => match[1] as string),
+      scope: meta.scope,
+      summary: rest.summary,
+      tags: rest.tags,
+      successStatus: rest.successStatus ?? 200,
+      inputs: inputs.filter(isZodSchema),
+      output: isZodSchema(output) ? output : null,
+    });
+  }
+  return entries;
+}
+
+let cached: RestRouteEntry[] | undefined;
+
+/** The route table of the app router (built once): what the REST plugin serves and the OpenAPI document lists. */
+export function restRouteTable(): readonly RestRouteEntry[] {
+  cached ??= buildRouteTable(appRouter);
+  return cached;
+}

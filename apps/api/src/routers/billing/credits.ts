@@ -1,0 +1,9 @@
+import { getCredits } from '../../core/billing.ts';
+import { protectedProcedure } from '../../trpc/procedures.ts';
+import { getCreditsMeta, ZGetCreditsRequestSchema, ZGetCreditsResponseSchema } from './credits.types.ts';
+
+export const getCreditsProcedure = protectedProcedure
+  .meta(getCreditsMeta)
+  .input(ZGetCreditsRequestSchema)
+  .output(ZGetCreditsResponseSchema)
+  .query(({ ctx, input }) => getCredits(ctx.services, ctx.principal, input));

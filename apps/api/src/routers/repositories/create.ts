@@ -1,0 +1,15 @@
+import { createRepository } from '../../core/repositories.ts';
+import { protectedProcedure } from '../../trpc/procedures.ts';
+import {
+  createRepositoryMeta,
+  ZCreateRepositoryRequestSchema,
+  ZCreateRepositoryResponseSchema,
+} from './create.types.ts';
+
+export const createRepositoryProcedure = protectedProcedure
+  .meta(createRepositoryMeta)
+  .input(ZCreateRepositoryRequestSchema)
+  .output(ZCreateRepositoryResponseSchema)
+  .mutation(({ ctx, input }) =>
+    createRepository(ctx.services, ctx.principal, input, { request: ctx.request }),
+  );

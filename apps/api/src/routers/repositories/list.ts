@@ -1,0 +1,13 @@
+import { listRepositories } from '../../core/repositories.ts';
+import { protectedProcedure } from '../../trpc/procedures.ts';
+import {
+  listRepositoriesMeta,
+  ZListRepositoriesRequestSchema,
+  ZListRepositoriesResponseSchema,
+} from './list.types.ts';
+
+export const listRepositoriesProcedure = protectedProcedure
+  .meta(listRepositoriesMeta)
+  .input(ZListRepositoriesRequestSchema)
+  .output(ZListRepositoriesResponseSchema)
+  .query(({ ctx, input }) => listRepositories(ctx.services, ctx.principal, input));

@@ -1,0 +1,9 @@
+import { getReview } from '../../core/reviews.ts';
+import { protectedProcedure } from '../../trpc/procedures.ts';
+import { getReviewMeta, ZGetReviewRequestSchema, ZGetReviewResponseSchema } from './get.types.ts';
+
+export const getReviewProcedure = protectedProcedure
+  .meta(getReviewMeta)
+  .input(ZGetReviewRequestSchema)
+  .output(ZGetReviewResponseSchema)
+  .query(({ ctx, input }) => getReview(ctx.services, ctx.principal, input));
