@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ZRateLimitOverrideEnv } from './ratelimit/config.ts';
 
 /**
  * The only reader of `process.env`. Every setting of PRODUCT.md §1 is validated here at start-up so that a
@@ -40,6 +41,8 @@ const ZEnv = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Where the embedded database lives when DATABASE_URL is absent. */
   TOLLGATE_DATA_DIR: z.string().min(1).default('.data/pglite'),
+  /** Testing only: JSON replacing the rate-limit tier numbers and key prefix (see ratelimit/config.ts). */
+  TOLLGATE_RATE_LIMIT_OVERRIDE: ZRateLimitOverrideEnv.optional(),
 });
 
 export type Env = z.infer<typeof ZEnv>;

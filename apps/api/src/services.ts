@@ -6,6 +6,10 @@ import { UsageBuffer } from './auth/usage-buffer.ts';
 import { type Clock, systemClock } from './clock.ts';
 import type { Env } from './env.ts';
 import { Invalidation } from './invalidation.ts';
+import { RateLimiterService, type RateLimiterServiceOptions } from './ratelimit/limiter.ts';
+import { rateLimitStoreConfigFromEnv } from './ratelimit/store.ts';
+import { WebhookSecretBox } from './webhooks/secrets.ts';
+import { WebhookWorker } from './webhooks/worker.ts';
 
 /**
  * Everything a procedure, the REST facade or the CLI needs, built once per process. Tests build their own
@@ -20,6 +24,12 @@ export interface Services {
   invalidation: Invalidation;
   tokenCache: TokenCache;
   usage: UsageBuffer;
+  /** The request limits of §6 and the failed-authentication limit, in Redis, PostgreSQL or memory. */
+  rateLimits: RateLimiterService;
+  /** Encrypts and decrypts webhook signing secrets at rest. */
+  webhookSecrets: WebhookSecretBox;
+  /** Sends webhook deliveries from the outbox and runs the token.expiring job. */
+  webhooks: WebhookWorker;
 }
 
 export interface ServicesRuntime extends Services {
@@ -35,6 +45,13 @@ export function createServices(deps: {
   log: Logger;
   clock?: Clock;
   usageFlushIntervalMs?: number;
+  /**
+   * Replaces what the environment says about rate limits (store, tier numbers, key prefix); tests give small
+   * limits here. Default: the store of REDIS_URL / DATABASE_URL / memory and TOLLGATE_RATE_LIMIT_OVERRIDE.
+   */
+  rateLimits?: RateLimiterServiceOptions;
+  /** Whether start() runs the webhook delivery loop (default true); tests turn it off and call runOnce(). */
+  webhookWorker?: boolean;
 }): ServicesRuntime {
   const clock = deps.clock ?? systemClock;
   const invalidation = new Invalidation(deps.database, deps.log);
@@ -45,6 +62,18 @@ export function createServices(deps: {
     clock,
     flushIntervalMs: deps.usageFlushIntervalMs ?? 5_000,
   });
+  const webhookSecrets = new WebhookSecretBox({
+    sessionSecret: deps.env.SESSION_SECRET,
+    db: deps.database.db,
+  });
+  const webhooks = new WebhookWorker({ db: deps.database.db, log: deps.log, clock, secrets: webhookSecrets });
+  const rateLimits = new RateLimiterService(
+    deps.rateLimits ?? {
+      ...deps.env.TOLLGATE_RATE_LIMIT_OVERRIDE,
+      store: rateLimitStoreConfigFromEnv(deps.env),
+    },
+    deps.log,
+  );
   return {
     env: deps.env,
     database: deps.database,
@@ -54,13 +83,20 @@ export function createServices(deps: {
     invalidation,
     tokenCache,
     usage,
+    rateLimits,
+    webhookSecrets,
+    webhooks,
     async start() {
       await invalidation.start();
+      await rateLimits.start();
       usage.start();
+      if (deps.webhookWorker !== false) webhooks.start();
     },
     async stop() {
+      await webhooks.stop();
       await usage.stop();
       await invalidation.stop();
+      await rateLimits.close();
     },
   };
 }

@@ -1,14 +1,37 @@
-import { SCOPES } from '@tollgate/domain';
+import { Layout } from './components/Layout.tsx';
+import { Redirect, usePath } from './lib/router.tsx';
+import { SessionGate } from './lib/session.tsx';
+import { AuditPage } from './pages/AuditPage.tsx';
+import { LoginPage } from './pages/LoginPage.tsx';
+import { PlaygroundPage } from './pages/PlaygroundPage.tsx';
+import { TokensPage } from './pages/TokensPage.tsx';
 
-/** Placeholder shell until the tokens and playground pages land; it already reads the shared scope catalogue. */
+function SignedInPages() {
+  const path = usePath();
+  switch (path) {
+    case '/settings/tokens':
+      return <TokensPage />;
+    case '/playground':
+      return <PlaygroundPage />;
+    case '/audit':
+      return <AuditPage />;
+    default:
+      return <Redirect to="/settings/tokens" />;
+  }
+}
+
+function SignedOut() {
+  const path = usePath();
+  return path === '/login' ? <LoginPage /> : <Redirect to="/login" />;
+}
+
+/** The whole app: sign-in when signed out, otherwise the page for the current path inside the frame. */
 export function App() {
   return (
-    <main
-      style={{ fontFamily: 'system-ui, sans-serif', maxWidth: 720, margin: '3rem auto', padding: '0 1rem' }}
-    >
-      <h1>Tollgate</h1>
-      <p>Scoped, rate-limited API tokens for your organisation.</p>
-      <p>{SCOPES.length} scopes are available.</p>
-    </main>
+    <SessionGate signedOut={<SignedOut />}>
+      <Layout>
+        <SignedInPages />
+      </Layout>
+    </SessionGate>
   );
 }

@@ -5,6 +5,7 @@ import * as createAuditLogs from './2026_11_23_000300_create_audit_logs.ts';
 import * as createProduct from './2026_11_23_000400_create_product.ts';
 import * as createWebhooks from './2026_11_23_000500_create_webhooks.ts';
 import * as createRateLimits from './2026_11_23_000600_create_rate_limits.ts';
+import * as createServerSecrets from './2026_11_23_000700_create_server_secrets.ts';
 
 /**
  * Every migration, by name. A static record rather than a directory scan, so that it survives any bundler.
@@ -17,4 +18,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '2026_11_23_000400_create_product': createProduct,
   '2026_11_23_000500_create_webhooks': createWebhooks,
   '2026_11_23_000600_create_rate_limits': createRateLimits,
+  '2026_11_23_000700_create_server_secrets': createServerSecrets,
 };

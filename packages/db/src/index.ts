@@ -23,5 +23,6 @@ export * from './repositories/seed.ts';
 export * from './repositories/sessions.ts';
 export * from './repositories/token-admin.ts';
 export * from './repositories/verification.ts';
+export * from './repositories/webhooks.ts';
 export * from './repositories/wiki.ts';
 export * from './tables/index.ts';

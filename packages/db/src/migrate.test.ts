@@ -58,7 +58,7 @@ describe('migrations', () => {
     await migrateDown(handle.db, { log: () => {} });
     await migrateDown(handle.db, { log: () => {} });
     // Something in the way of the last migration.
-    await sql`create table rate_limits (key text)`.execute(handle.db);
+    await sql`create table server_secrets (name text)`.execute(handle.db);
 
     const failure = migrateToLatest(handle.db, { log: () => {} });
     await expect(failure).rejects.toBeInstanceOf(MigrationError);
@@ -69,7 +69,7 @@ describe('migrations', () => {
     const status = await migrationStatus(handle.db);
     expect(status.find((migration) => migration.name === secondToLast)?.executedAt).toBeNull();
 
-    await sql`drop table rate_limits`.execute(handle.db);
+    await sql`drop table server_secrets`.execute(handle.db);
     expect(await migrateToLatest(handle.db, { log: () => {} })).toEqual([secondToLast, last]);
   });
 });

@@ -124,3 +124,16 @@ export {
 export { type NewToken, newToken } from './token/generate.ts';
 export { hashToken } from './token/hash.ts';
 export { type ParseTokenResult, parseToken } from './token/parse.ts';
+export {
+  CREDITS_LOW_THRESHOLD,
+  crossesCreditsLow,
+  isWebhookEventType,
+  TOKEN_EXPIRY_NOTICE_DAYS,
+  WEBHOOK_EVENT_TYPES,
+  WEBHOOK_EVENTS,
+  WEBHOOK_SECRET_DISPLAY_LENGTH,
+  WEBHOOK_SECRET_LENGTH,
+  WEBHOOK_SECRET_PREFIX,
+  type WebhookEventType,
+  ZWebhookEvent,
+} from './webhook/events.ts';

@@ -1,4 +1,5 @@
-import { RateLimiterMemory, type RateLimiterRes } from 'rate-limiter-flexible';
+import { type RateLimiterAbstract, RateLimiterRes } from 'rate-limiter-flexible';
+import type { RateLimiterService } from '../ratelimit/limiter.ts';
 import type { Services } from '../services.ts';
 
 /** Failed logins allowed per window, for each key the limiter counts. */
@@ -18,13 +19,21 @@ export const LOGIN_LIMITS = {
  * Counts failed logins per email+address, per address and per email; the login procedure refuses an attempt
  * over any of them with RATE_LIMITED, whether or not its password is right.
  *
- * The counters are in process memory for now: with several API processes each keeps its own. The shared
- * store (Redis, or PostgreSQL without it) comes with the REST issue, together with the request limits of §6.
+ * The counters live in the request limits' store (Redis, PostgreSQL or memory; see ratelimit/store.ts), so
+ * that every API process counts the same failures.
  */
 export class LoginLimiter {
-  readonly #pair = limiter('login_email_ip', LOGIN_LIMITS.perEmailAndIp);
-  readonly #ip = limiter('login_ip', LOGIN_LIMITS.perIp);
-  readonly #email = limiter('login_email', LOGIN_LIMITS.perEmail);
+  readonly #pair: RateLimiterAbstract;
+  readonly #ip: RateLimiterAbstract;
+  readonly #email: RateLimiterAbstract;
+
+  constructor(rateLimits: RateLimiterService) {
+    const limiter = (name: string, limit: { points: number; durationSeconds: number }) =>
+      rateLimits.store.createLimiter({ keyPrefix: rateLimits.keyPrefix(name), ...limit });
+    this.#pair = limiter('login_email_ip', LOGIN_LIMITS.perEmailAndIp);
+    this.#ip = limiter('login_ip', LOGIN_LIMITS.perIp);
+    this.#email = limiter('login_email', LOGIN_LIMITS.perEmail);
+  }
 
   /**
    * Counts an attempt against every key before the password is checked, and returns the seconds to wait
@@ -41,8 +50,9 @@ export class LoginLimiter {
     let waitMs = 0;
     for (const result of results) {
       if (result.status === 'fulfilled') continue;
-      // The memory store only rejects with a RateLimiterRes (no store errors to tell apart).
-      const refusal = result.reason as RateLimiterRes;
+      // Store failures go to the insurance limiter, so a rejection is a refusal; anything else is a bug.
+      if (!(result.reason instanceof RateLimiterRes)) throw result.reason;
+      const refusal = result.reason;
       waitMs = Math.max(waitMs, refusal.msBeforeNext ?? 1000);
     }
     return waitMs > 0 ? Math.max(1, Math.ceil(waitMs / 1000)) : 0;
@@ -59,10 +69,6 @@ export class LoginLimiter {
   }
 }
 
-function limiter(keyPrefix: string, limit: { points: number; durationSeconds: number }) {
-  return new RateLimiterMemory({ keyPrefix, points: limit.points, duration: limit.durationSeconds });
-}
-
 function keysOf(email: string, ip: string) {
   const normalized = email.trim().toLowerCase();
   return { pair: `${normalized}\u0000${ip}`, ip, email: normalized };
@@ -74,7 +80,7 @@ const limiters = new WeakMap<Services, LoginLimiter>();
 export function loginLimiterFor(services: Services): LoginLimiter {
   let limiterOfServices = limiters.get(services);
   if (!limiterOfServices) {
-    limiterOfServices = new LoginLimiter();
+    limiterOfServices = new LoginLimiter(services.rateLimits);
     limiters.set(services, limiterOfServices);
   }
   return limiterOfServices;

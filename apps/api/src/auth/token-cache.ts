@@ -13,6 +13,7 @@ import {
 } from '@tollgate/domain';
 import type { Clock } from '../clock.ts';
 import type { Invalidation, InvalidationEvent } from '../invalidation.ts';
+import type { RateLimitSource } from '../ratelimit/config.ts';
 import type { TokenPrincipal } from '../trpc/context.ts';
 
 /**
@@ -44,6 +45,8 @@ export interface CachedToken {
   organizationIpAllowed: IpMatcher;
   /** The limits the next issue's rate limiter applies: the organisation's tier, lowered by the token's own. */
   limits: RateLimits;
+  /** What the rate limiter counts the token's requests against: tier, custom limits and the token's own. */
+  rateLimitSource: RateLimitSource;
   /** The principal handed to procedures, with the effective scopes (token scopes ∩ the role's ceiling). */
   principal: TokenPrincipal;
 }
@@ -77,6 +80,14 @@ export function compileCachedToken(row: TokenVerificationRow, presentedHash: str
     tokenIpAllowed: compileIpAllowlist(row.ipAllowlist),
     organizationIpAllowed: compileIpAllowlist(policy.allowedIpRanges),
     limits: limitsOf(row),
+    rateLimitSource: {
+      tier: row.organizationTier as Tier,
+      organizationCustom: {
+        perMinute: row.organizationCustomRateLimitPerMinute,
+        perHour: row.organizationCustomRateLimitPerHour,
+      },
+      token: { perMinute: row.rateLimitPerMinute, perHour: row.rateLimitPerHour },
+    },
     principal,
   };
 }

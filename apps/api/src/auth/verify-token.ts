@@ -1,5 +1,11 @@
 import { findTokenForVerification } from '@tollgate/db';
 import { parseToken, type Scope, TollgateError } from '@tollgate/domain';
+import {
+  assertFailedAuthAllowed,
+  enforceRateLimit,
+  type SetHeader,
+  withFailedAuthLimit,
+} from '../ratelimit/enforce.ts';
 import type { Services } from '../services.ts';
 import type { TokenPrincipal } from '../trpc/context.ts';
 import { hashTokenNative } from './hash.ts';
@@ -12,9 +18,11 @@ export interface VerifyTokenInput {
   ip: string;
   /** The scope the procedure requires; null for "any valid token" (e.g. whoami). */
   requiredScope: Scope | null;
+  /** Where the rate-limit headers go (the request's setHeader); absent: counted without headers. */
+  request?: { setHeader: SetHeader };
 }
 
-type VerificationServices = Pick<Services, 'env' | 'db' | 'clock' | 'tokenCache' | 'usage'>;
+type VerificationServices = Pick<Services, 'env' | 'db' | 'clock' | 'tokenCache' | 'usage' | 'rateLimits'>;
 
 const BEARER = /^Bearer[ \t]+(\S+)[ \t]*$/i;
 
@@ -26,6 +34,14 @@ const BEARER = /^Bearer[ \t]+(\S+)[ \t]*$/i;
  * written in batches, never on the request path) and the token's principal is returned.
  */
 export async function verifyToken(
+  services: VerificationServices,
+  input: VerifyTokenInput,
+): Promise<TokenPrincipal> {
+  // Failed authentications are limited per client address (§6), so that guessing tokens is slow.
+  return withFailedAuthLimit(services, input.ip, input.request, () => verifyBearer(services, input));
+}
+
+async function verifyBearer(
   services: VerificationServices,
   input: VerifyTokenInput,
 ): Promise<TokenPrincipal> {
@@ -48,6 +64,23 @@ export async function verifyToken(
   }
 
   const hash = hashTokenNative(token);
+  // A lookup that would reach the database first asks whether another process saw this address fail too often.
+  if (services.tokenCache.get(hash) === undefined) await assertFailedAuthAllowed(services, ip, input.request);
+  return verifyTokenHash(services, hash, ip, requiredScope, input.request);
+}
+
+/**
+ * The checks of §3 after the token's shape: lookup by hash → revoked → inactive → expired → grace → member →
+ * IP → [rate limit] → scope. Shared by {@link verifyToken} and {@link verifyTokenById}, so both hold a
+ * request to exactly the same rules.
+ */
+async function verifyTokenHash(
+  services: VerificationServices,
+  hash: string,
+  ip: string,
+  requiredScope: Scope | null,
+  request: { setHeader: SetHeader } | undefined,
+): Promise<TokenPrincipal> {
   const now = services.clock.now();
   const nowMs = now.getTime();
   // The warm path stays synchronous; only a miss waits for the database.
@@ -80,7 +113,12 @@ export async function verifyToken(
   if (!record.tokenIpAllowed(ip) || !record.organizationIpAllowed(ip)) {
     throw new TollgateError('IP_NOT_ALLOWED', `Requests from ${ip} are not allowed with this API token.`);
   }
-  // Rate limit (§6) goes here, between the IP check and the scope check.
+  // Rate limit (§6), between the IP check and the scope check: the organisation's counters, and the token's own.
+  await enforceRateLimit(
+    services,
+    { organizationId: record.organizationId, tokenId: record.tokenId, source: record.rateLimitSource },
+    request,
+  );
   if (requiredScope !== null && !record.principal.scopes.has(requiredScope)) {
     throw new TollgateError(
       'INSUFFICIENT_SCOPE',
@@ -95,4 +133,32 @@ export async function verifyToken(
 async function loadToken(services: VerificationServices, hash: string): Promise<CachedToken | undefined> {
   const row = await findTokenForVerification(services.db, hash);
   return row && compileCachedToken(row, hash);
+}
+
+/**
+ * Verifies a request made *as* a token identified by its id rather than by its secret, for the web app's API
+ * playground: the signed-in user picks one of their own tokens, whose secret the server never stored. The
+ * token's current hash is looked up (one indexed query, scoped to the organisation) and then every check of
+ * {@link verifyToken} after the secret's shape applies unchanged: status, membership, IP rule against the
+ * caller's address, rate limit and scope. Only the caller may vouch for the token (the playground checks the
+ * caller may see it); an unknown id is INVALID_TOKEN, as an unknown secret would be.
+ */
+export async function verifyTokenById(
+  services: VerificationServices,
+  input: {
+    tokenId: string;
+    organizationId: string;
+    ip: string;
+    requiredScope: Scope | null;
+    request?: { setHeader: SetHeader };
+  },
+): Promise<TokenPrincipal> {
+  const row = await services.db
+    .selectFrom('tokens')
+    .select('hash')
+    .where('id', '=', input.tokenId)
+    .where('organizationId', '=', input.organizationId)
+    .executeTakeFirst();
+  if (!row) throw new TollgateError('INVALID_TOKEN');
+  return verifyTokenHash(services, row.hash, input.ip, input.requiredScope, input.request);
 }

@@ -15,6 +15,7 @@ import type { TPurchaseCreditsRequest, TPurchaseCreditsResponse } from '../route
 import type { TCreditLedgerEntry } from '../routers/billing/shared.types.ts';
 import type { TGetUsageRequest, TGetUsageResponse } from '../routers/billing/usage.types.ts';
 import type { Services } from '../services.ts';
+import { enqueueWebhookEvent } from '../webhooks/outbox.ts';
 import {
   actingId,
   decodeCursor,
@@ -101,7 +102,12 @@ export async function purchaseCredits(
       request: options.request ?? null,
       detail: { amount: input.amount, balanceAfter: balance },
     });
-    // Webhook events of this change (credits.purchased) belong here, in this transaction.
+    await enqueueWebhookEvent(tx, {
+      organizationId,
+      type: 'credits.purchased',
+      payload: { amount: input.amount, balance, entry: { ...toLedgerEntryObject(entry) } },
+      at: now,
+    });
     return { balance, entry: toLedgerEntryObject(entry) };
   });
 }

@@ -13,6 +13,7 @@ import {
 import { type Role, TollgateError } from '@tollgate/domain';
 import { recordAudit } from '../audit/record.ts';
 import type { Services } from '../services.ts';
+import { enqueueWebhookEvent } from '../webhooks/outbox.ts';
 import { type Actor, assertActsIn, auditActorOf, type CallOptions } from './organizations.ts';
 
 export interface MemberObject {
@@ -129,7 +130,16 @@ export async function addMember(
       request: options.request ?? null,
       detail: { role: input.role },
     });
-    return findMember(tx, input.organizationId, user.id);
+    const added = await findMember(tx, input.organizationId, user.id);
+    if (added) {
+      await enqueueWebhookEvent(tx, {
+        organizationId: input.organizationId,
+        type: 'member.added',
+        payload: { member: { ...toMemberObject(added) } },
+        at: services.clock.now(),
+      });
+    }
+    return added;
   });
   if (!member) throw new TollgateError('INTERNAL');
   await services.invalidation.publish({
@@ -169,7 +179,14 @@ export async function changeMemberRole(
       request: options.request ?? null,
       detail: { from: current.role, to: input.role },
     });
-    return { member: { ...current, role: input.role }, changed: true };
+    const member = { ...current, role: input.role };
+    await enqueueWebhookEvent(tx, {
+      organizationId: input.organizationId,
+      type: 'member.role_changed',
+      payload: { member: { ...toMemberObject(member) }, previousRole: current.role },
+      at: services.clock.now(),
+    });
+    return { member, changed: true };
   });
   if (result.changed) {
     await services.invalidation.publish({
@@ -208,6 +225,12 @@ export async function removeMember(
       target: { type: 'user', id: input.userId },
       request: options.request ?? null,
       detail: { role: current.role },
+    });
+    await enqueueWebhookEvent(tx, {
+      organizationId: input.organizationId,
+      type: 'member.removed',
+      payload: { member: { ...toMemberObject(current) } },
+      at: services.clock.now(),
     });
     return current;
   });

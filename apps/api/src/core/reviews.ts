@@ -14,7 +14,13 @@ import {
   reviewStatistics,
   updateReviewById,
 } from '@tollgate/db';
-import { newId, REVIEW_CREDIT_COST, TollgateError } from '@tollgate/domain';
+import {
+  CREDITS_LOW_THRESHOLD,
+  crossesCreditsLow,
+  newId,
+  REVIEW_CREDIT_COST,
+  TollgateError,
+} from '@tollgate/domain';
 import { recordAudit } from '../audit/record.ts';
 import type { TListReviewsRequest } from '../routers/reviews/list.types.ts';
 import type { TFinding, TReview, TReviewStatus } from '../routers/reviews/shared.types.ts';
@@ -22,6 +28,7 @@ import type { TReviewStatsRequest, TReviewStatsResponse } from '../routers/revie
 import type { TTriggerReviewRequest } from '../routers/reviews/trigger.types.ts';
 import type { TUpdateReviewRequest } from '../routers/reviews/update.types.ts';
 import type { Services } from '../services.ts';
+import { enqueueWebhookEvent } from '../webhooks/outbox.ts';
 import {
   actingId,
   decodeCursor,
@@ -195,7 +202,20 @@ export async function triggerReview(
         ledgerEntryId: entry.id,
       },
     });
-    // Webhook events of this change (review.queued, credits.low) belong here, in this transaction.
+    await enqueueWebhookEvent(tx, {
+      organizationId,
+      type: 'review.queued',
+      payload: { review: { ...toReviewObject(review) } },
+      at: now,
+    });
+    if (crossesCreditsLow(balanceAfter + cost, balanceAfter)) {
+      await enqueueWebhookEvent(tx, {
+        organizationId,
+        type: 'credits.low',
+        payload: { balance: balanceAfter, threshold: CREDITS_LOW_THRESHOLD },
+        at: now,
+      });
+    }
     return review;
   });
   return toReviewObject(row);
@@ -250,7 +270,14 @@ export async function updateReview(
         findings: input.findings?.length ?? null,
       },
     });
-    // Webhook events of this change (review.completed) belong here, in this transaction.
+    if (updated.status === 'completed' && current.status !== 'completed') {
+      await enqueueWebhookEvent(tx, {
+        organizationId,
+        type: 'review.completed',
+        payload: { review: { ...toReviewObject(updated) } },
+        at: now,
+      });
+    }
     return updated;
   });
   return toReviewObject(row);

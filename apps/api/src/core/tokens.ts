@@ -35,6 +35,7 @@ import {
   type TToken,
   type TTokenWithSecret,
   tierLimits,
+  type WebhookEventType,
   ZCreateTokenInput,
   ZListTokensInput,
   ZRotateTokenInput,
@@ -44,6 +45,7 @@ import type { z } from 'zod';
 import { type AuditActor, actorOf, recordAudit, SYSTEM_ACTOR } from '../audit/record.ts';
 import type { Services } from '../services.ts';
 import type { Principal, RequestInfo, TokenPrincipal } from '../trpc/context.ts';
+import { enqueueWebhookEvent } from '../webhooks/outbox.ts';
 import { toTokenObject } from './token-object.ts';
 
 export { toTokenObject } from './token-object.ts';
@@ -357,6 +359,12 @@ export async function createToken(
         ipAllowlist,
       },
     });
+    await enqueueWebhookEvent(tx, {
+      organizationId: authority.organizationId,
+      type: 'token.created',
+      payload: { token: { ...toTokenObject(inserted, now) } },
+      at: now,
+    });
     return inserted;
   });
   return { ...toTokenObject(row, now), token: secret.token };
@@ -455,7 +463,7 @@ async function changeToken(
   services: Services,
   actor: TokenActor,
   id: string,
-  action: string,
+  action: WebhookEventType,
   options: TokenCallOptions,
   apply: (tx: Executor, row: TokenRow, authority: Authority, now: Date) => Promise<ChangeResult>,
 ): Promise<{ row: TokenRow; now: Date }> {
@@ -473,6 +481,12 @@ async function changeToken(
         target: { type: 'token', id },
         request: options.request ?? null,
         detail: { name: change.row.name, prefix: change.row.prefix, ...change.detail },
+      });
+      await enqueueWebhookEvent(tx, {
+        organizationId: authority.organizationId,
+        type: action,
+        payload: { token: { ...toTokenObject(change.row, now) } },
+        at: now,
       });
     }
     return change;

@@ -5,9 +5,11 @@ import { authRouter } from './auth/router.ts';
 import { billingRouter } from './billing/router.ts';
 import { membersRouter } from './members/router.ts';
 import { organizationRouter } from './organization/router.ts';
+import { playgroundRouter } from './playground/router.ts';
 import { repositoriesRouter } from './repositories/router.ts';
 import { reviewsRouter } from './reviews/router.ts';
 import { tokensRouter } from './tokens/router.ts';
+import { webhooksRouter } from './webhooks/router.ts';
 import { wikiRouter } from './wiki/router.ts';
 
 export const appRouter = router({
@@ -20,6 +22,8 @@ export const appRouter = router({
   reviews: reviewsRouter,
   billing: billingRouter,
   wiki: wikiRouter,
+  playground: playgroundRouter,
+  webhooks: webhooksRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -20,6 +20,11 @@ export interface RequestInfo {
   userAgent: string | null;
   /** The raw Authorization header, if any. */
   authorization: string | null;
+  /**
+   * Set only by the API playground (routers/playground/send.ts), never from HTTP: act as this token of the
+   * caller's organisation, verified by id with every check of a Bearer token except the secret.
+   */
+  playgroundToken?: { tokenId: string; organizationId: string };
   /** The value of the X-CSRF-Token header, if any. */
   csrfToken: string | null;
   /** Whether the request is secure (https), for the Secure cookie flag. */

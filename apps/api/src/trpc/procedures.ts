@@ -1,6 +1,7 @@
 import { TollgateError } from '@tollgate/domain';
 import { authenticateSession, verifyCsrfToken } from '../auth/session.ts';
-import { verifyToken } from '../auth/verify-token.ts';
+import { verifyToken, verifyTokenById } from '../auth/verify-token.ts';
+import { enforceSessionRateLimit } from '../ratelimit/enforce.ts';
 import { assertSessionAllowedOnRest } from '../rest/sessions.ts';
 import type { Principal, SessionPrincipal } from './context.ts';
 import { baseProcedure } from './init.ts';
@@ -28,11 +29,19 @@ export const protectedProcedure = baseProcedure.use(async ({ ctx, meta, type, ne
     throw new Error('protected procedure without a declared scope');
   }
   let principal: Principal;
-  if (ctx.request.authorization !== null) {
+  if (ctx.request.playgroundToken) {
+    principal = await verifyTokenById(ctx.services, {
+      ...ctx.request.playgroundToken,
+      ip: ctx.request.ip,
+      requiredScope,
+      request: ctx.request,
+    });
+  } else if (ctx.request.authorization !== null) {
     principal = await verifyToken(ctx.services, {
       authorization: ctx.request.authorization,
       ip: ctx.request.ip,
       requiredScope,
+      request: ctx.request,
     });
   } else {
     const session = await authenticateSession(ctx.services, ctx.request);
@@ -42,6 +51,8 @@ export const protectedProcedure = baseProcedure.use(async ({ ctx, meta, type, ne
     if (session.organizationId === null || session.role === null) {
       throw new TollgateError('FORBIDDEN', 'You are not a member of any organisation.');
     }
+    // Web-app calls count against their organisation too (§6), before the scope check as for tokens.
+    await enforceSessionRateLimit(ctx.services, session.organizationId, ctx.request);
     if (requiredScope !== null && !session.scopes.has(requiredScope)) {
       throw new TollgateError('INSUFFICIENT_SCOPE', `Your role does not include the ${requiredScope} scope.`);
     }

@@ -14,12 +14,26 @@ import {
 import { pino } from 'pino';
 import { manualClock } from '../../src/clock.ts';
 import { loadEnv } from '../../src/env.ts';
+import type { RateLimiterServiceOptions } from '../../src/ratelimit/limiter.ts';
 import { appRouter } from '../../src/routers/root.ts';
 import { createServices, type ServicesRuntime } from '../../src/services.ts';
 import { createContextInner, type RequestInfo } from '../../src/trpc/context.ts';
 import { createCallerFactory } from '../../src/trpc/init.ts';
 
 const createCaller = createCallerFactory(appRouter);
+
+const UNREACHED = { perMinute: 1_000_000, perHour: 1_000_000 };
+/** What the harness limits requests to unless a test says otherwise: nothing a test would notice. */
+const UNREACHED_RATE_LIMITS: RateLimiterServiceOptions = {
+  tiers: {
+    free: UNREACHED,
+    basic: UNREACHED,
+    standard: UNREACHED,
+    premium: UNREACHED,
+    enterprise: UNREACHED,
+  },
+  failedAuthPerMinute: 1_000_000,
+};
 
 export interface SeededUser {
   id: string;
@@ -54,7 +68,15 @@ export interface IssueTokenOptions {
  * helpers to seed organisations, users and tokens directly — for tests of everything that builds on them.
  */
 export async function createTestHarness(
-  options: { env?: Record<string, string>; wrapDatabase?: (database: DatabaseHandle) => DatabaseHandle } = {},
+  options: {
+    env?: Record<string, string>;
+    wrapDatabase?: (database: DatabaseHandle) => DatabaseHandle;
+    /**
+     * Rate-limit store and test limits. Default: memory, and limits no test reaches (tests of other things
+     * make more than 60 calls a minute); pass `{}` for the §6 numbers.
+     */
+    rateLimits?: RateLimiterServiceOptions;
+  } = {},
 ) {
   const rawDatabase = await createTestDatabase();
   const database = options.wrapDatabase ? options.wrapDatabase(rawDatabase) : rawDatabase;
@@ -66,6 +88,9 @@ export async function createTestHarness(
     log: pino({ level: 'silent' }),
     clock,
     usageFlushIntervalMs: 60_000,
+    // Tests move time by hand and send webhooks with services.webhooks.runOnce().
+    webhookWorker: false,
+    rateLimits: options.rateLimits ?? UNREACHED_RATE_LIMITS,
   });
   await services.start();
   let counter = 0;
@@ -165,6 +190,8 @@ export async function createTestHarness(
   return {
     services,
     database,
+    /** The test database's connection string (PostgreSQL runs only), for server processes sharing it. */
+    databaseUrl: rawDatabase.url,
     env,
     clock,
     caller,

@@ -15,6 +15,7 @@ export const ID_PREFIXES = {
   webhook: 'whk',
   event: 'evt',
   delivery: 'dlv',
+  attempt: 'att',
   wiki: 'wik',
 } as const;
 

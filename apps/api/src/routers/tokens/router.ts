@@ -9,6 +9,7 @@ import { revokeTokenProcedure } from './revoke.ts';
 import { rotateTokenProcedure } from './rotate.ts';
 import { selfTokenProcedure } from './self.ts';
 import { updateTokenProcedure } from './update.ts';
+import { tokenUsageProcedure } from './usage.ts';
 
 /** The token lifecycle of §3: one procedure per file, each with its scope and REST route in its meta. */
 export const tokensRouter = router({
@@ -22,4 +23,5 @@ export const tokensRouter = router({
   delete: deleteTokenProcedure,
   rotate: rotateTokenProcedure,
   self: selfTokenProcedure,
+  usage: tokenUsageProcedure,
 });

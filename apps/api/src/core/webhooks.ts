@@ -1,0 +1,298 @@
+import {
+  deleteWebhookSubscriptionById,
+  type Executor,
+  findWebhookSubscriptionById,
+  findWebhookSubscriptionByIdForUpdate,
+  insertWebhookSubscription,
+  listWebhookAttemptsOfDeliveries,
+  listWebhookDeliveryPage,
+  listWebhookEventPage,
+  listWebhookSubscriptionPage,
+  updateWebhookSubscriptionById,
+  type WebhookDeliveryAttemptRow,
+  type WebhookDeliveryListRow,
+  type WebhookEventRow,
+  type WebhookSubscriptionRow,
+  type WebhookSubscriptionUpdate,
+} from '@tollgate/db';
+import {
+  isWebhookEventType,
+  newId,
+  TollgateError,
+  WEBHOOK_EVENT_TYPES,
+  WEBHOOK_EVENTS,
+  type WebhookEventType,
+} from '@tollgate/domain';
+import { recordAudit } from '../audit/record.ts';
+import type { TCreateWebhookRequest, TCreateWebhookResponse } from '../routers/webhooks/create.types.ts';
+import type {
+  TListWebhookDeliveriesRequest,
+  TWebhookDelivery,
+} from '../routers/webhooks/deliveries.types.ts';
+import type {
+  TListWebhookEventsRequest,
+  TListWebhookEventsResponse,
+  TWebhookEvent,
+} from '../routers/webhooks/events.types.ts';
+import type { TListWebhooksRequest } from '../routers/webhooks/list.types.ts';
+import type { TWebhookSubscription } from '../routers/webhooks/shared.types.ts';
+import type { TUpdateWebhookRequest } from '../routers/webhooks/update.types.ts';
+import type { Services } from '../services.ts';
+import { newSigningSecret } from '../webhooks/secrets.ts';
+import {
+  decodeCursor,
+  encodeCursor,
+  ID_PATTERN,
+  MICROS_PATTERN,
+  organizationOf,
+  type Page,
+  type ProductActor,
+  type ProductCallOptions,
+  productAuditActor,
+  toPage,
+} from './product-common.ts';
+
+/** The subscription as callers see it: never the secret, only the start of it. */
+export function toWebhookObject(row: WebhookSubscriptionRow): TWebhookSubscription {
+  return {
+    id: row.id,
+    url: row.url,
+    // Validated on the way in; filtering keeps an event renamed later from breaking the schema.
+    events: row.events.filter(isWebhookEventType),
+    active: row.active,
+    secretPrefix: row.secretPrefix,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}
+
+function toEventObject(row: WebhookEventRow): TWebhookEvent {
+  return {
+    id: row.id,
+    type: row.type as WebhookEventType,
+    createdAt: row.createdAt.toISOString(),
+    data: row.payload,
+  };
+}
+
+function webhookNotFound(): TollgateError {
+  return new TollgateError('NOT_FOUND', 'No webhook subscription with that id was found.');
+}
+
+function position(cursor: string | undefined) {
+  if (cursor === undefined) return undefined;
+  const [createdAtMicros, id] = decodeCursor(cursor, [MICROS_PATTERN, ID_PATTERN]) as [string, string];
+  return { createdAtMicros, id };
+}
+
+/** A page of the organisation's subscriptions, newest first. */
+export async function listWebhooks(
+  services: Services,
+  actor: ProductActor,
+  input: TListWebhooksRequest,
+): Promise<Page<TWebhookSubscription>> {
+  const organizationId = organizationOf(actor);
+  const beforeId = input.cursor === undefined ? undefined : decodeCursor(input.cursor, [ID_PATTERN])[0];
+  const rows = await listWebhookSubscriptionPage(services.db, {
+    organizationId,
+    limit: input.limit + 1,
+    beforeId,
+  });
+  return toPage(rows, input.limit, toWebhookObject, (row) => encodeCursor([row.id]));
+}
+
+/** One subscription of the actor's organisation; NOT_FOUND for any other. */
+export async function getWebhook(
+  services: Services,
+  actor: ProductActor,
+  input: { id: string },
+): Promise<TWebhookSubscription> {
+  const row = await findWebhookSubscriptionById(services.db, organizationOf(actor), input.id);
+  if (!row) throw webhookNotFound();
+  return toWebhookObject(row);
+}
+
+/**
+ * Creates a subscription with a new signing secret, stored only encrypted, and its `webhook.created` audit
+ * entry in one transaction. The response is the only place the plain secret ever appears.
+ */
+export async function createWebhook(
+  services: Services,
+  actor: ProductActor,
+  input: TCreateWebhookRequest,
+  options: ProductCallOptions = {},
+): Promise<TCreateWebhookResponse> {
+  const organizationId = organizationOf(actor);
+  const now = services.clock.now();
+  const id = newId('webhook', now);
+  const { secret, prefix } = newSigningSecret();
+  const secretCiphertext = await services.webhookSecrets.encrypt(secret, id);
+  const row = await services.db.transaction().execute(async (tx: Executor) => {
+    const inserted = await insertWebhookSubscription(tx, {
+      id,
+      organizationId,
+      url: input.url,
+      events: input.events,
+      active: input.active,
+      secretCiphertext,
+      secretPrefix: prefix,
+      createdAt: now,
+      updatedAt: now,
+    });
+    await recordAudit(tx, {
+      organizationId,
+      actor: productAuditActor(actor),
+      action: 'webhook.created',
+      target: { type: 'webhook', id },
+      request: options.request ?? null,
+      detail: { url: inserted.url, events: inserted.events, active: inserted.active, secretPrefix: prefix },
+    });
+    return inserted;
+  });
+  return { ...toWebhookObject(row), secret };
+}
+
+/**
+ * Changes URL, events or the active flag, with the `webhook.updated` audit entry, in one transaction with the
+ * subscription locked. Changing nothing writes nothing.
+ */
+export async function updateWebhook(
+  services: Services,
+  actor: ProductActor,
+  input: TUpdateWebhookRequest,
+  options: ProductCallOptions = {},
+): Promise<TWebhookSubscription> {
+  const organizationId = organizationOf(actor);
+  const now = services.clock.now();
+  const row = await services.db.transaction().execute(async (tx: Executor) => {
+    const current = await findWebhookSubscriptionByIdForUpdate(tx, organizationId, input.id);
+    if (!current) throw webhookNotFound();
+    const changes: WebhookSubscriptionUpdate = {};
+    const before: Record<string, unknown> = {};
+    const after: Record<string, unknown> = {};
+    if (input.url !== undefined && input.url !== current.url) {
+      changes.url = input.url;
+      before.url = current.url;
+      after.url = input.url;
+    }
+    if (input.events !== undefined && input.events.join(',') !== current.events.join(',')) {
+      changes.events = input.events;
+      before.events = current.events;
+      after.events = input.events;
+    }
+    if (input.active !== undefined && input.active !== current.active) {
+      changes.active = input.active;
+      before.active = current.active;
+      after.active = input.active;
+    }
+    if (Object.keys(changes).length === 0) return current;
+    const updated = await updateWebhookSubscriptionById(tx, organizationId, current.id, {
+      ...changes,
+      updatedAt: now,
+    });
+    if (!updated) throw webhookNotFound();
+    await recordAudit(tx, {
+      organizationId,
+      actor: productAuditActor(actor),
+      action: 'webhook.updated',
+      target: { type: 'webhook', id: current.id },
+      request: options.request ?? null,
+      detail: { fields: Object.keys(changes), before, after },
+    });
+    return updated;
+  });
+  return toWebhookObject(row);
+}
+
+/** Deletes a subscription (its deliveries and attempts go with it) with the `webhook.deleted` audit entry. */
+export async function deleteWebhook(
+  services: Services,
+  actor: ProductActor,
+  input: { id: string },
+  options: ProductCallOptions = {},
+): Promise<void> {
+  const organizationId = organizationOf(actor);
+  await services.db.transaction().execute(async (tx: Executor) => {
+    const deleted = await deleteWebhookSubscriptionById(tx, organizationId, input.id);
+    if (!deleted) throw webhookNotFound();
+    await recordAudit(tx, {
+      organizationId,
+      actor: productAuditActor(actor),
+      action: 'webhook.deleted',
+      target: { type: 'webhook', id: deleted.id },
+      request: options.request ?? null,
+      detail: { url: deleted.url, events: deleted.events, secretPrefix: deleted.secretPrefix },
+    });
+  });
+}
+
+const CATALOGUE = WEBHOOK_EVENT_TYPES.map((type) => ({ type, description: WEBHOOK_EVENTS[type] }));
+
+/** The event catalogue, and a page of the organisation's events from the outbox, newest first. */
+export async function listWebhookEvents(
+  services: Services,
+  actor: ProductActor,
+  input: TListWebhookEventsRequest,
+): Promise<TListWebhookEventsResponse> {
+  const organizationId = organizationOf(actor);
+  const rows = await listWebhookEventPage(services.db, {
+    organizationId,
+    type: input.type,
+    limit: input.limit + 1,
+    after: position(input.cursor),
+  });
+  return {
+    catalogue: CATALOGUE,
+    ...toPage(rows, input.limit, toEventObject, (row) => encodeCursor([row.createdAtMicros, row.id])),
+  };
+}
+
+function toAttemptObject(row: WebhookDeliveryAttemptRow) {
+  return {
+    id: row.id,
+    attemptedAt: row.attemptedAt.toISOString(),
+    statusCode: row.statusCode,
+    durationMs: row.durationMs,
+    error: row.error,
+  };
+}
+
+/** A page of a subscription's deliveries, newest first, each with its attempts (newest first). */
+export async function listWebhookDeliveries(
+  services: Services,
+  actor: ProductActor,
+  input: TListWebhookDeliveriesRequest,
+): Promise<Page<TWebhookDelivery>> {
+  const organizationId = organizationOf(actor);
+  const subscription = await findWebhookSubscriptionById(services.db, organizationId, input.id);
+  if (!subscription) throw webhookNotFound();
+  const rows = await listWebhookDeliveryPage(services.db, {
+    subscriptionId: subscription.id,
+    limit: input.limit + 1,
+    after: position(input.cursor),
+  });
+  const shown = rows.slice(0, input.limit);
+  const attempts = await listWebhookAttemptsOfDeliveries(
+    services.db,
+    shown.map((row) => row.id),
+  );
+  const attemptsOf = new Map<string, ReturnType<typeof toAttemptObject>[]>();
+  for (const attempt of attempts) {
+    const list = attemptsOf.get(attempt.deliveryId) ?? [];
+    list.push(toAttemptObject(attempt));
+    attemptsOf.set(attempt.deliveryId, list);
+  }
+  const toDelivery = (row: WebhookDeliveryListRow): TWebhookDelivery => ({
+    id: row.id,
+    eventId: row.eventId,
+    eventType: row.eventType as WebhookEventType,
+    status: row.status,
+    attemptCount: row.attemptCount,
+    nextAttemptAt: row.status === 'pending' ? row.nextAttemptAt.toISOString() : null,
+    lastStatusCode: row.lastStatusCode,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+    attempts: attemptsOf.get(row.id) ?? [],
+  });
+  return toPage(rows, input.limit, toDelivery, (row) => encodeCursor([row.createdAtMicros, row.id]));
+}

@@ -1,0 +1,138 @@
+import { findOrganizationById } from '@tollgate/db';
+import { isTollgateError, TollgateError } from '@tollgate/domain';
+import type { Services } from '../services.ts';
+import type { RateLimitSource } from './config.ts';
+import type { RateLimitDecision, RateLimitSubject } from './limiter.ts';
+
+export type SetHeader = (name: string, value: string) => void;
+
+type RateLimitServices = Pick<Services, 'rateLimits'>;
+
+/** The decision of each request that was counted, for `tokens.self` (keyed by the request object). */
+const decisions = new WeakMap<object, RateLimitDecision>();
+
+/** The rate-limit state of the current request, when it was counted (any authenticated request). */
+export function rateLimitDecisionOf(request: object): RateLimitDecision | undefined {
+  return decisions.get(request);
+}
+
+/**
+ * The headers of §6 for a counted request: `X-RateLimit-*` for the window closest to exhaustion, the IETF
+ * draft fields `RateLimit-Policy` (both windows) and `RateLimit` (that same window).
+ */
+export function rateLimitHeaders(
+  decision: RateLimitDecision,
+  nowMs: number = Date.now(),
+): Record<string, string> {
+  const { binding } = decision;
+  const resetSeconds = Math.max(0, Math.ceil((binding.resetAtMs - nowMs) / 1000));
+  const headers: Record<string, string> = {
+    'X-RateLimit-Limit': String(binding.limit),
+    'X-RateLimit-Remaining': String(binding.remaining),
+    'X-RateLimit-Reset': String(Math.ceil(binding.resetAtMs / 1000)),
+    'RateLimit-Policy': decision.windows
+      .map((window) => `"${window.window}";q=${window.limit};w=${window.windowSeconds}`)
+      .join(', '),
+    RateLimit: `"${binding.window}";r=${binding.remaining};t=${resetSeconds}`,
+  };
+  if (!decision.allowed) headers['Retry-After'] = String(decision.retryAfterSeconds);
+  return headers;
+}
+
+/**
+ * Counts an authenticated request (§3's step between the IP check and the scope check), sets the headers
+ * and throws RATE_LIMITED — after setting Retry-After, so that both surfaces send it with the 429.
+ */
+export async function enforceRateLimit(
+  services: RateLimitServices,
+  subject: RateLimitSubject,
+  request?: { setHeader: SetHeader },
+): Promise<RateLimitDecision> {
+  const decision = await services.rateLimits.consume(subject);
+  if (request) {
+    decisions.set(request, decision);
+    for (const [name, value] of Object.entries(rateLimitHeaders(decision))) request.setHeader(name, value);
+  }
+  if (!decision.allowed) throw new TollgateError('RATE_LIMITED');
+  return decision;
+}
+
+/** How long an organisation's tier and custom limits are reused for session requests. */
+const ORGANIZATION_LIMITS_TTL_MS = 10_000;
+const organizationSources = new WeakMap<object, Map<string, { source: RateLimitSource; untilMs: number }>>();
+
+/**
+ * Counts a web-app (session) request against its organisation, like a token's. The organisation's tier is
+ * read at most every 10 s per process: a tier change may take that long to apply to sessions.
+ */
+export async function enforceSessionRateLimit(
+  services: Pick<Services, 'rateLimits' | 'db'>,
+  organizationId: string,
+  request: { setHeader: SetHeader },
+): Promise<RateLimitDecision> {
+  let cache = organizationSources.get(services.rateLimits);
+  if (!cache) {
+    cache = new Map();
+    organizationSources.set(services.rateLimits, cache);
+  }
+  const nowMs = Date.now();
+  let entry = cache.get(organizationId);
+  if (!entry || entry.untilMs <= nowMs) {
+    const organization = await findOrganizationById(services.db, organizationId);
+    if (!organization) throw new TollgateError('FORBIDDEN', 'Your organisation no longer exists.');
+    entry = {
+      source: {
+        tier: organization.tier,
+        organizationCustom: {
+          perMinute: organization.customRateLimitPerMinute,
+          perHour: organization.customRateLimitPerHour,
+        },
+      },
+      untilMs: nowMs + ORGANIZATION_LIMITS_TTL_MS,
+    };
+    if (cache.size > 10_000) cache.clear();
+    cache.set(organizationId, entry);
+  }
+  return enforceRateLimit(services, { organizationId, tokenId: null, source: entry.source }, request);
+}
+
+function tooManyFailures(seconds: number, request?: { setHeader: SetHeader }): TollgateError {
+  request?.setHeader('Retry-After', String(seconds));
+  return new TollgateError(
+    'RATE_LIMITED',
+    'Too many failed authentication attempts from this address. Please try again later.',
+  );
+}
+
+/**
+ * Runs a Bearer authentication under the failed-authentication limit of the client address: refused at once
+ * (no token parsing, no database) when this process knows the address is over it; every 401 counts, and an
+ * attempt over the limit is answered 429 RATE_LIMITED with Retry-After instead of its 401.
+ */
+export async function withFailedAuthLimit<T>(
+  services: RateLimitServices,
+  ip: string,
+  request: { setHeader: SetHeader } | undefined,
+  authenticate: () => Promise<T>,
+): Promise<T> {
+  const blocked = services.rateLimits.failedAuthBlockedSeconds(ip);
+  if (blocked > 0) throw tooManyFailures(blocked, request);
+  try {
+    return await authenticate();
+  } catch (error) {
+    if (!isTollgateError(error) || error.status !== 401) throw error;
+    const wait = await services.rateLimits.recordFailedAuth(ip);
+    if (wait > 0) throw tooManyFailures(wait, request);
+    throw error;
+  }
+}
+
+/** Before a lookup that reaches the database: refuses an address over the limit counted by any process. */
+export async function assertFailedAuthAllowed(
+  services: RateLimitServices,
+  ip: string,
+  request?: { setHeader: SetHeader },
+): Promise<void> {
+  const wait = await services.rateLimits.failedAuthWaitSeconds(ip);
+  if (wait > 0) throw tooManyFailures(wait, request);
+}

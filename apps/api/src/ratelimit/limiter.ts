@@ -1,0 +1,241 @@
+import type { RateLimits } from '@tollgate/domain';
+import type { Logger } from 'pino';
+import type { RateLimiterAbstract, RateLimiterRes } from 'rate-limiter-flexible';
+import {
+  DEFAULT_FAILED_AUTH_PER_MINUTE,
+  organizationLimitsOf,
+  RATE_LIMIT_WINDOWS,
+  type RateLimitSettings,
+  type RateLimitSource,
+  type RateLimitWindowName,
+} from './config.ts';
+import { createRateLimitStore, type RateLimitStore, type RateLimitStoreConfig } from './store.ts';
+
+/**
+ * Every limiter is created with this many points, so rate-limiter-flexible only counts and never refuses by
+ * itself; the limit is compared here, per key. Limits differ per organisation (tier, enterprise custom) and
+ * per token, and one limiter per (window, limit) would give an organisation a fresh counter whenever its
+ * limit changes — an upgrade, or a downgrade in the middle of a burst. One counter per (window, key),
+ * judged against whatever the limit is now, keeps counts across such changes and needs only two limiters.
+ * (Far below 2^31: PostgreSQL's `points` column is an integer.)
+ */
+const COUNT_ONLY_POINTS = 1_000_000_000;
+
+/** One window of one request, as the headers and `tokens.self` report it. */
+export interface RateLimitWindowState {
+  window: RateLimitWindowName;
+  windowSeconds: number;
+  limit: number;
+  remaining: number;
+  /** When the window's counter starts again, epoch milliseconds. */
+  resetAtMs: number;
+}
+
+export interface RateLimitDecision {
+  allowed: boolean;
+  /** Both windows, minute first; each the tighter of the organisation's and the token's counters. */
+  windows: RateLimitWindowState[];
+  /** The window closest to exhaustion (a refusing one when refused): the one the X-RateLimit-* headers show. */
+  binding: RateLimitWindowState;
+  /** Seconds to wait when refused; 0 when allowed. */
+  retryAfterSeconds: number;
+}
+
+/** Who a request counts against. */
+export interface RateLimitSubject {
+  organizationId: string;
+  /** The token's id when it has a limit of its own; null for sessions. */
+  tokenId: string | null;
+  source: RateLimitSource;
+}
+
+export interface RateLimiterServiceOptions extends RateLimitSettings {
+  /** Default: memory. */
+  store?: RateLimitStoreConfig;
+}
+
+interface Check {
+  windowIndex: number;
+  limiter: RateLimiterAbstract;
+  key: string;
+  limit: number;
+}
+
+/**
+ * The request limits of §6 and the failed-authentication limit, over one store. Each authenticated request
+ * counts against its organisation in the minute and the hour window at once, and, when the token has a
+ * limit of its own in a window, against the token too. A refused request is given back to every counter it
+ * took from, so that hammering while refused does not stretch the refusal into the next window.
+ */
+export class RateLimiterService {
+  readonly store: RateLimitStore;
+  readonly failedAuthPerMinute: number;
+  readonly #tiers: RateLimitSettings['tiers'];
+  readonly #windows: RateLimiterAbstract[];
+  readonly #failedAuth: RateLimiterAbstract;
+  readonly #keyPrefix: string;
+  /** Addresses known to be over the failed-authentication limit → epoch ms until when; no store round trip. */
+  readonly #blockedAddresses = new Map<string, number>();
+
+  constructor(options: RateLimiterServiceOptions, log: Logger) {
+    this.#keyPrefix = options.keyPrefix ?? 'tollgate';
+    this.#tiers = options.tiers;
+    this.failedAuthPerMinute = options.failedAuthPerMinute ?? DEFAULT_FAILED_AUTH_PER_MINUTE;
+    this.store = createRateLimitStore(options.store ?? { kind: 'memory' }, log);
+    this.#windows = RATE_LIMIT_WINDOWS.map((window) =>
+      this.store.createLimiter({
+        keyPrefix: this.keyPrefix(`rl:${window.name}`),
+        points: COUNT_ONLY_POINTS,
+        durationSeconds: window.seconds,
+      }),
+    );
+    this.#failedAuth = this.store.createLimiter({
+      keyPrefix: this.keyPrefix('authfail'),
+      points: COUNT_ONLY_POINTS,
+      durationSeconds: 60,
+    });
+  }
+
+  /** A prefix for a limiter's keys in the shared store (the login limiter uses it too). */
+  keyPrefix(name: string): string {
+    return `${this.#keyPrefix}:${name}`;
+  }
+
+  /** The limits a request of this source is held to (the organisation's, lowered by the token's own). */
+  limitsOf(source: RateLimitSource): { organization: RateLimits; token: Partial<RateLimits> } {
+    return {
+      organization: organizationLimitsOf(source, this.#tiers),
+      token: {
+        ...(source.token?.perMinute != null && { perMinute: source.token.perMinute }),
+        ...(source.token?.perHour != null && { perHour: source.token.perHour }),
+      },
+    };
+  }
+
+  /** Counts one request against its organisation (and token) in both windows and says whether it may go on. */
+  async consume(subject: RateLimitSubject): Promise<RateLimitDecision> {
+    const limits = this.limitsOf(subject.source);
+    const checks: Check[] = [];
+    RATE_LIMIT_WINDOWS.forEach((window, windowIndex) => {
+      const limiter = this.#windows[windowIndex] as RateLimiterAbstract;
+      checks.push({
+        windowIndex,
+        limiter,
+        key: `org:${subject.organizationId}`,
+        limit: limits.organization[window.field],
+      });
+      const tokenLimit = limits.token[window.field];
+      if (
+        subject.tokenId !== null &&
+        tokenLimit !== undefined &&
+        tokenLimit < limits.organization[window.field]
+      ) {
+        checks.push({ windowIndex, limiter, key: `token:${subject.tokenId}`, limit: tokenLimit });
+      }
+    });
+
+    // Store errors reject only without an insurance limiter (the memory store), which cannot fail.
+    const results = await Promise.all(checks.map((check) => check.limiter.consume(check.key)));
+    const nowMs = Date.now();
+    const states = checks.map((check, index) => {
+      const result = results[index] as RateLimiterRes;
+      return {
+        check,
+        refused: result.consumedPoints > check.limit,
+        remaining: Math.max(0, check.limit - result.consumedPoints),
+        // The store's expiry runs on the real clock, so the reset does too.
+        resetAtMs: nowMs + Math.max(0, result.msBeforeNext),
+      };
+    });
+    const refused = states.filter((state) => state.refused);
+    if (refused.length > 0) {
+      await Promise.all(checks.map((check) => check.limiter.reward(check.key).catch(() => undefined)));
+    }
+
+    const windows = RATE_LIMIT_WINDOWS.map((window, windowIndex): RateLimitWindowState => {
+      const ofWindow = states.filter((state) => state.check.windowIndex === windowIndex);
+      const tightest = ofWindow.reduce((a, b) => (closerToExhaustion(b, a) ? b : a));
+      return {
+        window: window.name,
+        windowSeconds: window.seconds,
+        limit: Math.min(...ofWindow.map((state) => state.check.limit)),
+        remaining: tightest.remaining,
+        resetAtMs: tightest.resetAtMs,
+      };
+    });
+    const binding = windows.reduce((a, b) => (closerToExhaustion(b, a) ? b : a));
+    const retryAfterMs = Math.max(0, ...refused.map((state) => state.resetAtMs - nowMs));
+    return {
+      allowed: refused.length === 0,
+      windows,
+      binding,
+      retryAfterSeconds: refused.length === 0 ? 0 : Math.max(1, Math.ceil(retryAfterMs / 1000)),
+    };
+  }
+
+  /**
+   * Seconds the address must still wait when this process already knows it is over the failed-authentication
+   * limit (0 otherwise). Synchronous: it is asked before anything else on every Bearer request.
+   */
+  failedAuthBlockedSeconds(ip: string): number {
+    const untilMs = this.#blockedAddresses.get(ip);
+    if (untilMs === undefined) return 0;
+    const leftMs = untilMs - Date.now();
+    if (leftMs > 0) return Math.ceil(leftMs / 1000);
+    this.#blockedAddresses.delete(ip);
+    return 0;
+  }
+
+  /**
+   * Asks the store whether the address is over the failed-authentication limit (another process may have
+   * counted its failures); seconds to wait, or 0. Called before a token lookup that would reach the database.
+   */
+  async failedAuthWaitSeconds(ip: string): Promise<number> {
+    const blocked = this.failedAuthBlockedSeconds(ip);
+    if (blocked > 0) return blocked;
+    const result = await this.#failedAuth.get(ip);
+    if (!result || result.consumedPoints < this.failedAuthPerMinute) return 0;
+    return this.#block(ip, result.msBeforeNext);
+  }
+
+  /**
+   * Counts a failed authentication from the address. Returns the seconds to wait when this attempt is
+   * already over the limit (answer it 429 instead of 401), else 0; from the attempt that spends the last
+   * allowed failure on, the address is refused in this process without asking the store.
+   */
+  async recordFailedAuth(ip: string): Promise<number> {
+    const result = await this.#failedAuth.consume(ip);
+    if (result.consumedPoints < this.failedAuthPerMinute) return 0;
+    const seconds = this.#block(ip, result.msBeforeNext);
+    return result.consumedPoints > this.failedAuthPerMinute ? seconds : 0;
+  }
+
+  #block(ip: string, msBeforeNext: number): number {
+    const untilMs = Date.now() + Math.max(1_000, msBeforeNext);
+    this.#blockedAddresses.set(ip, untilMs);
+    // Bounded: a flood from many addresses cannot grow it without end (expired entries go first).
+    if (this.#blockedAddresses.size > 100_000) {
+      const nowMs = Date.now();
+      for (const [address, until] of this.#blockedAddresses) {
+        if (until <= nowMs || this.#blockedAddresses.size > 100_000) this.#blockedAddresses.delete(address);
+      }
+    }
+    return Math.ceil((untilMs - Date.now()) / 1000);
+  }
+
+  start(): Promise<void> {
+    return this.store.start();
+  }
+
+  close(): Promise<void> {
+    return this.store.close();
+  }
+}
+
+/** Fewer requests left; on a tie, the later reset (the one that would hold the caller back longer). */
+function closerToExhaustion(
+  a: { remaining: number; resetAtMs: number },
+  b: { remaining: number; resetAtMs: number },
+): boolean {
+  return a.remaining < b.remaining || (a.remaining === b.remaining && a.resetAtMs > b.resetAtMs);
+}

@@ -1,0 +1,207 @@
+import { errorBody, TollgateError } from '@tollgate/domain';
+import type { FastifyRequest } from 'fastify';
+import { getToken } from '../../core/tokens.ts';
+import { toRestError } from '../../rest/errors.ts';
+import { inputJsonSchema, type ObjectShape, objectShape } from '../../rest/json-schema.ts';
+import { buildOpenApiDocument, OPENAPI_DOCUMENT_PATH, REST_PREFIX } from '../../rest/openapi.ts';
+import { buildProcedureInput } from '../../rest/request.ts';
+import { type RestRouteEntry, restRouteTable } from '../../rest/route-table.ts';
+import type { Services } from '../../services.ts';
+import {
+  type Context,
+  createContextInner,
+  type RequestInfo,
+  type SessionPrincipal,
+} from '../../trpc/context.ts';
+import { createCallerFactory } from '../../trpc/init.ts';
+import { sessionProcedure } from '../../trpc/procedures.ts';
+import { appRouter } from '../root.ts';
+import {
+  type TPlaygroundSendInput,
+  type TPlaygroundSendOutput,
+  ZPlaygroundSendInputSchema,
+  ZPlaygroundSendOutputSchema,
+} from './send.types.ts';
+
+/*
+ * The API playground's "Send", run server-side. Design:
+ *
+ * - Who may call it: a signed-in web session only (sessionProcedure, so its CSRF token is checked: it is a
+ *   mutation because the request it carries may change things). Not a Bearer token: a token calling the
+ *   playground with another token's id would borrow that token's scopes — a way around its own.
+ * - Acting as one of your tokens: the server never stored its secret, so it cannot send it. Instead the
+ *   request carries `playgroundToken: { tokenId, organizationId }` and the protected chain verifies that token
+ *   by id (verifyTokenById): the same checks as a Bearer token after the secret — revoked, inactive, expired,
+ *   still a member, IP allowlist against the *caller's* address, rate limit, scope. The caller must be able to
+ *   see the token (the visibility of tokens.get: members their own personal tokens, admins and owners every
+ *   token of the organisation), otherwise NOT_FOUND.
+ * - A pasted token is sent as `Authorization: Bearer <token>`, exactly as a REST client would.
+ * - The call itself: the REST route is resolved from the same route table the facade serves (method and path,
+ *   static segments preferred over parameters), its input built by the facade's own buildProcedureInput, and
+ *   the procedure invoked through a tRPC caller with `surface: 'rest'`. So the result — status, body, §7 error
+ *   body, headers the chain sets (the rate-limit headers) — is what /api/v1 would have answered, without an
+ *   HTTP round trip and without the session cookie (the request carries no cookie at all).
+ */
+
+type ProcedureFunction = (input: unknown) => Promise<unknown>;
+
+let createCaller: ((context: Context) => unknown) | undefined;
+const shapes = new Map<RestRouteEntry, ObjectShape>();
+let openApiDocument: unknown;
+
+function callerFor(request: RequestInfo, services: Services) {
+  // Built on first use: this module is part of appRouter itself, which is not yet defined while it loads.
+  createCaller ??= createCallerFactory(appRouter);
+  return createCaller(createContextInner({ services, request }));
+}
+
+function shapeOf(route: RestRouteEntry): ObjectShape {
+  let shape = shapes.get(route);
+  if (!shape) {
+    shape = objectShape(inputJsonSchema(route.inputs));
+    shapes.set(route, shape);
+  }
+  return shape;
+}
+
+function procedureOf(caller: unknown, path: readonly string[]): ProcedureFunction {
+  let node = caller;
+  for (const key of path) node = (node as Record<string, unknown>)[key];
+  return node as ProcedureFunction;
+}
+
+/** The path below /api/v1 and the query string found in it, if any. */
+function splitPath(raw: string): { path: string; query: Record<string, string | string[]> } {
+  const url = new URL(raw, 'http://playground.invalid');
+  let path = url.pathname;
+  if (path === REST_PREFIX || path.startsWith(`${REST_PREFIX}/`))
+    path = path.slice(REST_PREFIX.length) || '/';
+  const query: Record<string, string | string[]> = {};
+  for (const [name, value] of url.searchParams) {
+    const existing = query[name];
+    query[name] =
+      existing === undefined ? value : [...(Array.isArray(existing) ? existing : [existing]), value];
+  }
+  return { path: path.length > 1 ? path.replace(/\/+$/, '') : path, query };
+}
+
+/** The route serving `method path` and its path parameters; static segments win (`/tokens/self` over `{id}`). */
+export function matchRestRoute(
+  routes: readonly RestRouteEntry[],
+  method: string,
+  path: string,
+): { route: RestRouteEntry; params: Record<string, string> } | null {
+  const segments = path.split('/').slice(1);
+  let best: { route: RestRouteEntry; params: Record<string, string> } | null = null;
+  for (const route of routes) {
+    if (route.method !== method) continue;
+    const pattern = route.path.split('/').slice(1);
+    if (pattern.length !== segments.length) continue;
+    const params: Record<string, string> = {};
+    const matched = pattern.every((part, index) => {
+      const segment = segments[index] as string;
+      const param = /^\{(.+)\}$/.exec(part);
+      if (!param) return part === segment;
+      if (segment === '') return false;
+      try {
+        params[param[1] as string] = decodeURIComponent(segment);
+      } catch {
+        return false;
+      }
+      return true;
+    });
+    if (matched && (!best || route.pathParams.length < best.route.pathParams.length))
+      best = { route, params };
+  }
+  return best;
+}
+
+function playgroundRequest(
+  caller: RequestInfo,
+  auth: Pick<RequestInfo, 'authorization' | 'playgroundToken'>,
+  headers: Map<string, string>,
+): RequestInfo {
+  return {
+    surface: 'rest',
+    ip: caller.ip,
+    userAgent: caller.userAgent,
+    csrfToken: null,
+    secure: caller.secure,
+    ...auth,
+    // The playground acts as the token only: the session cookie is not part of the request it makes.
+    getCookie: () => undefined,
+    setCookie: () => {},
+    clearCookie: () => {},
+    setHeader: (name, value) => {
+      headers.set(name.toLowerCase(), value);
+    },
+  };
+}
+
+/** Runs one REST request in process as a token (chosen by id or pasted) and answers as /api/v1 would. */
+export async function sendPlaygroundRequest(
+  services: Services,
+  session: SessionPrincipal,
+  request: RequestInfo,
+  input: TPlaygroundSendInput,
+): Promise<TPlaygroundSendOutput> {
+  if (session.organizationId === null) {
+    throw new TollgateError('FORBIDDEN', 'You are not a member of any organisation.');
+  }
+  let auth: Pick<RequestInfo, 'authorization' | 'playgroundToken'>;
+  if (input.tokenId !== undefined) {
+    // Visibility of tokens.get: a token the caller may not see is NOT_FOUND, as everywhere else.
+    const token = await getToken(services, session, { id: input.tokenId });
+    auth = {
+      authorization: null,
+      playgroundToken: { tokenId: token.id, organizationId: session.organizationId },
+    };
+  } else {
+    auth = { authorization: `Bearer ${input.token}` };
+  }
+
+  const headers = new Map<string, string>();
+  const started = performance.now();
+  let status: number;
+  let body: unknown;
+  try {
+    const { path, query: pathQuery } = splitPath(input.path);
+    const query = { ...pathQuery, ...input.query };
+    if (input.method === 'GET' && path === OPENAPI_DOCUMENT_PATH) {
+      openApiDocument ??= buildOpenApiDocument(restRouteTable());
+      status = 200;
+      body = openApiDocument;
+    } else {
+      const match = matchRestRoute(restRouteTable(), input.method, path);
+      if (!match) {
+        throw new TollgateError(
+          'NOT_FOUND',
+          `There is no such endpoint; see ${REST_PREFIX}${OPENAPI_DOCUMENT_PATH}.`,
+        );
+      }
+      const { route, params } = match;
+      // The facade's own input builder reads only params, query and body of the request.
+      const restRequest = { params, query, body: input.body } as unknown as FastifyRequest;
+      const procedureInput = buildProcedureInput(route, shapeOf(route), restRequest);
+      const caller = callerFor(playgroundRequest(request, auth, headers), services);
+      const output = await procedureOf(caller, route.procedurePath.split('.'))(procedureInput);
+      status = route.successStatus;
+      body = status === 204 ? null : (output ?? null);
+    }
+  } catch (error) {
+    const failure = toRestError(error);
+    status = failure.status;
+    body = errorBody(failure);
+  }
+  const durationMs = Math.round((performance.now() - started) * 10) / 10;
+  const responseHeaders: Record<string, string> = {};
+  if (status !== 204) responseHeaders['content-type'] = 'application/json; charset=utf-8';
+  responseHeaders['cache-control'] = 'no-store';
+  for (const [name, value] of headers) responseHeaders[name] = value;
+  return { status, durationMs, headers: responseHeaders, body };
+}
+
+export const playgroundSendProcedure = sessionProcedure
+  .input(ZPlaygroundSendInputSchema)
+  .output(ZPlaygroundSendOutputSchema)
+  .mutation(({ ctx, input }) => sendPlaygroundRequest(ctx.services, ctx.principal, ctx.request, input));

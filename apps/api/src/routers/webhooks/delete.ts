@@ -1,0 +1,13 @@
+import { deleteWebhook } from '../../core/webhooks.ts';
+import { protectedProcedure } from '../../trpc/procedures.ts';
+import {
+  deleteWebhookMeta,
+  ZDeleteWebhookRequestSchema,
+  ZDeleteWebhookResponseSchema,
+} from './delete.types.ts';
+
+export const deleteWebhookProcedure = protectedProcedure
+  .meta(deleteWebhookMeta)
+  .input(ZDeleteWebhookRequestSchema)
+  .output(ZDeleteWebhookResponseSchema)
+  .mutation(({ ctx, input }) => deleteWebhook(ctx.services, ctx.principal, input, { request: ctx.request }));

@@ -1,0 +1,13 @@
+import { listWebhookDeliveries } from '../../core/webhooks.ts';
+import { protectedProcedure } from '../../trpc/procedures.ts';
+import {
+  listWebhookDeliveriesMeta,
+  ZListWebhookDeliveriesRequestSchema,
+  ZListWebhookDeliveriesResponseSchema,
+} from './deliveries.types.ts';
+
+export const listWebhookDeliveriesProcedure = protectedProcedure
+  .meta(listWebhookDeliveriesMeta)
+  .input(ZListWebhookDeliveriesRequestSchema)
+  .output(ZListWebhookDeliveriesResponseSchema)
+  .query(({ ctx, input }) => listWebhookDeliveries(ctx.services, ctx.principal, input));

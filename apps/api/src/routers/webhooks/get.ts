@@ -1,0 +1,9 @@
+import { getWebhook } from '../../core/webhooks.ts';
+import { protectedProcedure } from '../../trpc/procedures.ts';
+import { getWebhookMeta, ZGetWebhookRequestSchema, ZGetWebhookResponseSchema } from './get.types.ts';
+
+export const getWebhookProcedure = protectedProcedure
+  .meta(getWebhookMeta)
+  .input(ZGetWebhookRequestSchema)
+  .output(ZGetWebhookResponseSchema)
+  .query(({ ctx, input }) => getWebhook(ctx.services, ctx.principal, input));

@@ -1,0 +1,369 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createDatabase, type Database, type DatabaseHandle } from '@tollgate/db';
+import type { TestDatabase } from '@tollgate/db/testing';
+import type { Kysely } from 'kysely';
+import { pino } from 'pino';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { callerAs } from '../src/routers/tokens/test-helpers.ts';
+import { enqueueWebhookEvent } from '../src/webhooks/outbox.ts';
+import { WebhookSecretBox } from '../src/webhooks/secrets.ts';
+import { startWebhookReceiver, type WebhookReceiver } from '../src/webhooks/test-receiver.ts';
+import { WebhookWorker, type WebhookWorkerOptions } from '../src/webhooks/worker.ts';
+import { createTestHarness, type SeededOrganization, type TestHarness } from './helpers/harness.ts';
+
+let h: TestHarness;
+let org: SeededOrganization;
+let owner: Awaited<ReturnType<typeof callerAs>>;
+let receiver: WebhookReceiver;
+
+beforeAll(async () => {
+  h = await createTestHarness();
+  org = await h.seedOrganization({ tier: 'enterprise' });
+  owner = await callerAs(h, org, 'owner');
+  receiver = await startWebhookReceiver();
+});
+afterEach(async () => {
+  // Each test starts with no subscription (and so no delivery) left by another.
+  await h.services.db.deleteFrom('webhookSubscriptions').execute();
+  receiver.received.length = 0;
+});
+afterAll(async () => {
+  await receiver?.close();
+  await h?.close();
+});
+
+/** A worker as a second API process would run it: its own secret box on the given database handle. */
+function workerOn(db: Kysely<Database>, options: Partial<WebhookWorkerOptions> = {}): WebhookWorker {
+  return new WebhookWorker({
+    db,
+    log: pino({ level: 'silent' }),
+    clock: h.clock,
+    secrets: new WebhookSecretBox({ db, sessionSecret: h.env.SESSION_SECRET }),
+    random: () => 0,
+    timeoutMs: 2_000,
+    ...options,
+  });
+}
+
+/** What a receiver does with the README's recipe: HMAC-SHA256 of `${timestamp}.${body}`, compared in constant time. */
+function signatureIsValid(secret: string, headers: Record<string, unknown>, body: string): boolean {
+  const timestamp = String(headers['tollgate-webhook-timestamp']);
+  const expected = Buffer.from(
+    `v1=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`,
+  );
+  const given = Buffer.from(String(headers['tollgate-webhook-signature']));
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+/** The README's "Verifying webhook signatures" snippet, run as written (its import line supplied). */
+function readmeVerifier(): (secret: string, headers: unknown, rawBody: string) => boolean {
+  const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
+  const code = /### Verifying webhook signatures[\s\S]*?```js\n([\s\S]*?)```/.exec(readme)?.[1];
+  if (!code) throw new Error('README has no signature verification snippet');
+  const body = `${code.replace(/^import .*$/m, '')}\nreturn verifyTollgateWebhook;`;
+  return new Function('createHmac', 'timingSafeEqual', body)(createHmac, timingSafeEqual);
+}
+
+async function subscribe(events: Parameters<typeof owner.webhooks.create>[0]['events'], url = receiver.url) {
+  return owner.webhooks.create({ url, events });
+}
+
+describe('delivery', () => {
+  it('POSTs the event as JSON, signed so that the receiver can verify it, and records the success', async () => {
+    const subscription = await subscribe(['token.created']);
+    const created = await owner.tokens.create({ name: 'deploy bot', scopes: ['reviews:read'] });
+    const worker = workerOn(h.services.db);
+
+    await expect(worker.runOnce()).resolves.toEqual({ claimed: 1, succeeded: 1, retrying: 0, failed: 0 });
+
+    expect(receiver.received).toHaveLength(1);
+    const [delivery] = receiver.received;
+    if (!delivery) throw new Error('nothing received');
+    expect(delivery.headers['content-type']).toBe('application/json');
+    expect(delivery.headers['tollgate-webhook-timestamp']).toBe(
+      String(Math.floor(h.clock.now().getTime() / 1000)),
+    );
+    expect(signatureIsValid(subscription.secret, delivery.headers, delivery.body)).toBe(true);
+    expect(signatureIsValid(subscription.secret, delivery.headers, `${delivery.body} `)).toBe(false);
+    expect(signatureIsValid('whsec_wrong', delivery.headers, delivery.body)).toBe(false);
+    const verify = readmeVerifier();
+    expect(verify(subscription.secret, delivery.headers, delivery.body)).toBe(true);
+    expect(verify(subscription.secret, delivery.headers, delivery.body.replace('deploy', 'deplay'))).toBe(
+      false,
+    );
+    const body = JSON.parse(delivery.body);
+    expect(body).toMatchObject({
+      id: delivery.headers['tollgate-webhook-id'],
+      type: 'token.created',
+      organizationId: org.id,
+      data: { token: { id: created.id, name: 'deploy bot', prefix: created.prefix } },
+    });
+    // The token's secret is in the create response only, never in an event.
+    expect(delivery.body).not.toContain(created.token);
+    expect(body.data.token).not.toHaveProperty('token');
+
+    const page = await owner.webhooks.deliveries({ id: subscription.id });
+    expect(page.data).toEqual([
+      expect.objectContaining({
+        eventId: body.id,
+        eventType: 'token.created',
+        status: 'succeeded',
+        attemptCount: 1,
+        nextAttemptAt: null,
+        lastStatusCode: 200,
+        attempts: [expect.objectContaining({ statusCode: 200, error: null })],
+      }),
+    ]);
+    // Nothing is sent twice.
+    await expect(worker.runOnce()).resolves.toMatchObject({ claimed: 0 });
+  });
+
+  it('only to active subscriptions of the organisation that asked for the event type', async () => {
+    await subscribe(['token.revoked']);
+    const paused = await subscribe(['token.created']);
+    await owner.webhooks.update({ id: paused.id, active: false });
+    const other = await h.seedOrganization({ tier: 'enterprise' });
+    const outsider = await callerAs(h, other, 'owner');
+    await outsider.webhooks.create({ url: receiver.url, events: ['token.created'] });
+    await owner.tokens.create({ name: 'nobody listens' });
+    await expect(workerOn(h.services.db).runOnce()).resolves.toMatchObject({ claimed: 0 });
+    expect(receiver.received).toHaveLength(0);
+  });
+
+  it('retries a failing receiver with exponential backoff: 500, 503, then 200 → three attempts', async () => {
+    const subscription = await subscribe(['member.added']);
+    const newcomer = await h.seedUser('member', null, 'newcomer');
+    receiver.answer(500, 503);
+    await owner.members.add({ email: newcomer.email, role: 'viewer' });
+    const worker = workerOn(h.services.db, { backoffBaseMs: 10_000 });
+
+    await expect(worker.runOnce()).resolves.toMatchObject({ claimed: 1, retrying: 1 });
+    // Not due again before base × 2^0 = 10 s…
+    await expect(worker.runOnce()).resolves.toMatchObject({ claimed: 0 });
+    h.clock.advance(9_999);
+    await expect(worker.runOnce()).resolves.toMatchObject({ claimed: 0 });
+    h.clock.advance(1);
+    await expect(worker.runOnce()).resolves.toMatchObject({ claimed: 1, retrying: 1 });
+    // …and then not before base × 2^1 = 20 s.
+    h.clock.advance(19_999);
+    await expect(worker.runOnce()).resolves.toMatchObject({ claimed: 0 });
+    h.clock.advance(1);
+    await expect(worker.runOnce()).resolves.toMatchObject({ claimed: 1, succeeded: 1 });
+
+    expect(receiver.received).toHaveLength(3);
+    const eventIds = new Set(receiver.received.map((r) => r.headers['tollgate-webhook-id']));
+    expect(eventIds.size).toBe(1);
+    for (const r of receiver.received)
+      expect(signatureIsValid(subscription.secret, r.headers, r.body)).toBe(true);
+    const [delivery] = (await owner.webhooks.deliveries({ id: subscription.id })).data;
+    expect(delivery).toMatchObject({ status: 'succeeded', attemptCount: 3, lastStatusCode: 200 });
+    expect(delivery?.attempts.map((a) => [a.statusCode, a.error])).toEqual([
+      [200, null],
+      [503, 'The receiver answered with HTTP 503.'],
+      [500, 'The receiver answered with HTTP 500.'],
+    ]);
+  });
+
+  it('gives up after the last attempt, and records a receiver that does not answer in time', async () => {
+    const subscription = await subscribe(['credits.purchased']);
+    receiver.hold();
+    await owner.billing.purchase({ amount: 5 });
+    const worker = workerOn(h.services.db, { maxAttempts: 2, timeoutMs: 200, backoffBaseMs: 1_000 });
+    await expect(worker.runOnce()).resolves.toMatchObject({ claimed: 1, retrying: 1 });
+    receiver.release();
+    receiver.answer(502);
+    h.clock.advance(1_000);
+    await expect(worker.runOnce()).resolves.toMatchObject({ claimed: 1, failed: 1 });
+    h.clock.advance(3_600_000);
+    await expect(worker.runOnce()).resolves.toMatchObject({ claimed: 0 });
+    const [delivery] = (await owner.webhooks.deliveries({ id: subscription.id })).data;
+    expect(delivery).toMatchObject({
+      status: 'failed',
+      attemptCount: 2,
+      nextAttemptAt: null,
+      lastStatusCode: 502,
+    });
+    expect(delivery?.attempts.map((a) => [a.statusCode, a.error])).toEqual([
+      [502, 'The receiver answered with HTTP 502.'],
+      [null, 'No answer within 200 ms.'],
+    ]);
+  });
+});
+
+describe('several workers on one database', () => {
+  let second: DatabaseHandle | undefined;
+  beforeAll(async () => {
+    // On PostgreSQL a second connection pool, as a second API process has; PGlite has one connection.
+    const url = (h.database as TestDatabase).url;
+    if (url) second = await createDatabase({ databaseUrl: url, poolSize: 4 });
+  });
+  afterAll(async () => {
+    await second?.close();
+  });
+
+  it('never deliver the same delivery twice', async () => {
+    const slowReceiver = await startWebhookReceiver({ delayMs: 5 });
+    try {
+      await subscribe(['review.queued'], slowReceiver.url);
+      const count = 30;
+      for (let i = 0; i < count; i++) {
+        await enqueueWebhookEvent(h.services.db, {
+          organizationId: org.id,
+          type: 'review.queued',
+          payload: { n: i },
+          at: h.clock.now(),
+        });
+      }
+      const workers = [
+        workerOn(h.services.db, { batchSize: 4 }),
+        workerOn(second?.db ?? h.services.db, { batchSize: 4 }),
+        workerOn(second?.db ?? h.services.db, { batchSize: 4 }),
+      ];
+      const claimedBy = [0, 0, 0];
+      for (let round = 0; round < 50; round++) {
+        const results = await Promise.all(workers.map((worker) => worker.runOnce()));
+        results.forEach((result, index) => {
+          claimedBy[index] = (claimedBy[index] ?? 0) + result.claimed;
+        });
+        if (results.every((result) => result.claimed === 0)) break;
+      }
+      const deliveryIds = slowReceiver.received.map((r) => r.headers['tollgate-webhook-delivery']);
+      expect(deliveryIds).toHaveLength(count);
+      expect(new Set(deliveryIds).size).toBe(count);
+      expect(claimedBy.reduce((a, b) => a + b, 0)).toBe(count);
+      // Every worker took part.
+      for (const claimed of claimedBy) expect(claimed).toBeGreaterThan(0);
+    } finally {
+      await slowReceiver.close();
+    }
+  });
+
+  it('do not take a delivery another worker is still sending', async () => {
+    await subscribe(['review.completed']);
+    await enqueueWebhookEvent(h.services.db, {
+      organizationId: org.id,
+      type: 'review.completed',
+      payload: {},
+      at: h.clock.now(),
+    });
+    receiver.hold();
+    const first = workerOn(h.services.db);
+    const sending = first.runOnce();
+    await expect.poll(() => receiver.received.length).toBe(1);
+    await expect(workerOn(second?.db ?? h.services.db).runOnce()).resolves.toMatchObject({ claimed: 0 });
+    receiver.release();
+    await expect(sending).resolves.toMatchObject({ claimed: 1, succeeded: 1 });
+    expect(receiver.received).toHaveLength(1);
+  });
+});
+
+describe('the outbox', () => {
+  it('holds an event only when its change committed', async () => {
+    const fresh = await h.seedOrganization({ tier: 'enterprise' });
+    await (await callerAs(h, fresh, 'owner')).webhooks.create({
+      url: receiver.url,
+      events: ['credits.purchased'],
+    });
+    await expect(
+      h.services.db.transaction().execute(async (tx) => {
+        await enqueueWebhookEvent(tx, {
+          organizationId: fresh.id,
+          type: 'credits.purchased',
+          payload: { amount: 1 },
+          at: h.clock.now(),
+        });
+        throw new Error('the change fails after its event was written');
+      }),
+    ).rejects.toThrow('the change fails');
+    const events = await h.services.db
+      .selectFrom('webhookEvents')
+      .select('id')
+      .where('organizationId', '=', fresh.id)
+      .execute();
+    const deliveries = await h.services.db.selectFrom('webhookDeliveries').select('id').execute();
+    expect([events, deliveries]).toEqual([[], []]);
+    await expect(workerOn(h.services.db).runOnce()).resolves.toMatchObject({ claimed: 0 });
+  });
+});
+
+describe('token.expiring', () => {
+  it('is sent once per token, 7 days before expiry, even with several jobs at once', async () => {
+    const subscription = await subscribe(['token.expiring']);
+    const day = 86_400_000;
+    const now = h.clock.now().getTime();
+    const soon = await h.issueToken({
+      organizationId: org.id,
+      type: 'service',
+      scopes: ['organization:read'],
+      expiresAt: new Date(now + 3 * day),
+    });
+    const later = await h.issueToken({
+      organizationId: org.id,
+      type: 'service',
+      scopes: ['organization:read'],
+      expiresAt: new Date(now + 10 * day),
+    });
+    await h.issueToken({
+      organizationId: org.id,
+      type: 'service',
+      scopes: ['organization:read'],
+      expiresAt: new Date(now + 2 * day),
+      revokedAt: new Date(now),
+    });
+    await h.issueToken({
+      organizationId: org.id,
+      type: 'service',
+      scopes: ['organization:read'],
+      expiresAt: new Date(now - day),
+    });
+    const workers = [workerOn(h.services.db), workerOn(h.services.db), workerOn(h.services.db)];
+    const announced = await Promise.all(workers.map((worker) => worker.runExpiringTokensJob()));
+    expect(announced.reduce((a, b) => a + b, 0)).toBe(1);
+    await expect(workers[0]?.runExpiringTokensJob()).resolves.toBe(0);
+
+    h.clock.advance(4 * day);
+    await expect(workers[1]?.runExpiringTokensJob()).resolves.toBe(1);
+    await expect(workers[2]?.runExpiringTokensJob()).resolves.toBe(0);
+
+    await workers[0]?.runOnce();
+    const tokenIds = receiver.received.map((r) => JSON.parse(r.body).data.token.id);
+    expect(tokenIds.sort()).toEqual([soon.id, later.id].sort());
+    const [delivery] = (await owner.webhooks.deliveries({ id: subscription.id, limit: 1 })).data;
+    expect(delivery?.eventType).toBe('token.expiring');
+  });
+});
+
+describe('signing secrets at rest', () => {
+  it('without SESSION_SECRET, processes on one database agree on one generated key', async () => {
+    const boxes = [new WebhookSecretBox({ db: h.services.db }), new WebhookSecretBox({ db: h.services.db })];
+    const [a, b] = await Promise.all(
+      boxes.map((box) => box.encrypt('whsec_same', 'whk_0000000000000000000001')),
+    );
+    expect(a).not.toBe(b);
+    await expect(boxes[1]?.decrypt(a as string, 'whk_0000000000000000000001')).resolves.toBe('whsec_same');
+    await expect(boxes[0]?.decrypt(b as string, 'whk_0000000000000000000001')).resolves.toBe('whsec_same');
+  });
+
+  it('with SESSION_SECRET, the key comes from it: another secret, or none, cannot decrypt', async () => {
+    const sessionSecret = 'a'.repeat(40);
+    const box = new WebhookSecretBox({ db: h.services.db, sessionSecret });
+    const stored = await box.encrypt('whsec_plain', 'whk_0000000000000000000002');
+    expect(stored).not.toContain('whsec_plain');
+    await expect(
+      new WebhookSecretBox({ db: h.services.db, sessionSecret }).decrypt(
+        stored,
+        'whk_0000000000000000000002',
+      ),
+    ).resolves.toBe('whsec_plain');
+    await expect(
+      new WebhookSecretBox({ db: h.services.db, sessionSecret: 'b'.repeat(40) }).decrypt(
+        stored,
+        'whk_0000000000000000000002',
+      ),
+    ).rejects.toThrow(/SESSION_SECRET/);
+    await expect(
+      new WebhookSecretBox({ db: h.services.db }).decrypt(stored, 'whk_0000000000000000000002'),
+    ).rejects.toThrow(/SESSION_SECRET/);
+  });
+});

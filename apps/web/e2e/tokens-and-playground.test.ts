@@ -1,0 +1,222 @@
+// @vitest-environment node
+/**
+ * Browser test of the web app as a person uses it: the built app served by the real api process (as
+ * `pnpm start` runs it), driven in Debian's Chromium through playwright-core. Without a working Chromium
+ * this file fails — it never skips. Screenshots go to apps/web/test-results/ (git-ignored).
+ */
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { build } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+// The api's test database helper, by path: the web app has no dependency on packages/db (tests only).
+import { createTestDatabase, type TestDatabase } from '../../../packages/db/src/testing.ts';
+import { type RunningServer, spawnServer } from '../../api/test/helpers/spawn-server.ts';
+
+const WEB_ROOT = fileURLToPath(new URL('..', import.meta.url));
+const RESULTS = join(WEB_ROOT, 'test-results');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const DEMO = { email: 'demo@tollgate.local', password: 'tollgate-demo' };
+
+let server: RunningServer | undefined;
+let database: TestDatabase | undefined;
+let dataDir: string | undefined;
+let browser: Browser | undefined;
+let context: BrowserContext;
+let page: Page;
+let baseUrl: string;
+
+beforeAll(async () => {
+  mkdirSync(RESULTS, { recursive: true });
+  // The api serves apps/web/dist (as `pnpm start` does): build the current sources into it.
+  await build({ root: WEB_ROOT, logLevel: 'error', configFile: join(WEB_ROOT, 'vite.config.ts') });
+
+  let env: Record<string, string>;
+  if (process.env.DATABASE_URL) {
+    database = await createTestDatabase();
+    env = { DATABASE_URL: database.url ?? '' };
+  } else {
+    dataDir = mkdtempSync(join(tmpdir(), 'tollgate-web-e2e-'));
+    env = { TOLLGATE_DATA_DIR: join(dataDir, 'pglite') };
+  }
+  server = await spawnServer(env, 120_000);
+  baseUrl = server.url.replace('localhost', '127.0.0.1');
+
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: baseUrl });
+  page = await context.newPage();
+}, 240_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+  await database?.close();
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+}, 60_000);
+
+const tokenName = `E2E token ${Date.now().toString(36)}`;
+let secret = '';
+
+function row() {
+  return page.getByRole('row').filter({ hasText: tokenName });
+}
+
+describe('the web app in Chromium', () => {
+  it('signs in with the demo login (a wrong password shows the api message first)', async () => {
+    await page.goto(baseUrl);
+    await page.waitForURL(/\/login$/);
+    await page.getByLabel('Email').fill(DEMO.email);
+    await page.getByLabel('Password').fill('not the password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expectText(page.getByRole('alert'), 'Email or password is incorrect.');
+
+    await page.getByLabel('Password').fill(DEMO.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'API tokens' }).waitFor();
+    // The seeded service tokens are listed with their prefix, never a secret.
+    await page.getByRole('row').filter({ hasText: 'CI pipeline' }).waitFor();
+  }, 60_000);
+
+  it('creates a token with the default scopes and reveals it once; a reload loses it', async () => {
+    await page.getByRole('button', { name: 'Create token' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Create an API token' });
+    await dialog.getByLabel('Name').fill(tokenName);
+    // The default set is ticked; other scopes the owner may grant (team:read) start unticked.
+    expect(await dialog.getByRole('checkbox', { name: 'organization:read' }).isChecked()).toBe(true);
+    expect(await dialog.getByRole('checkbox', { name: 'team:read' }).isChecked()).toBe(false);
+    await dialog.getByRole('button', { name: 'Create token' }).click();
+
+    const reveal = page.getByRole('dialog', { name: 'Token created' });
+    secret = (await reveal.getByTestId('revealed-token').textContent()) ?? '';
+    expect(secret).toMatch(/^tgp_[0-9A-Za-z]{30,}$/);
+    await expectText(reveal, 'it will not be shown again');
+    await page.screenshot({ path: join(RESULTS, 'tokens-reveal.png'), fullPage: true });
+    await reveal.getByRole('button', { name: 'I have copied it' }).click();
+    await row().waitFor();
+    expect(await page.content()).not.toContain(secret);
+
+    await page.reload();
+    await row().waitFor();
+    expect(await page.content()).not.toContain(secret);
+    await expectText(row(), 'organization:read');
+    await page.screenshot({ path: join(RESULTS, 'tokens.png'), fullPage: true });
+  }, 60_000);
+
+  it('toggles the token off and on', async () => {
+    const toggle = page.getByRole('switch', { name: `Active: ${tokenName}` });
+    await toggle.click();
+    await waitForAttribute(toggle, 'aria-checked', 'false');
+    await expectText(row(), 'inactive');
+    await toggle.click();
+    await waitForAttribute(toggle, 'aria-checked', 'true');
+    await expectText(row().locator('.badge'), 'active');
+  }, 30_000);
+
+  it('opens the usage chart in a dialog that Escape closes, returning focus', async () => {
+    const button = page.getByRole('button', { name: `Usage of ${tokenName}` });
+    await button.click();
+    const dialog = page.getByRole('dialog', { name: `Usage of “${tokenName}”` });
+    await dialog.locator('svg[role="img"]').waitFor();
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    expect(await button.evaluate((element) => element === document.activeElement)).toBe(true);
+  }, 30_000);
+
+  it('sends GET /api/v1/organization and GET /api/v1/team as that token in the playground', async () => {
+    await page.getByRole('link', { name: 'Playground' }).click();
+    await page.getByRole('heading', { name: 'API playground' }).waitFor();
+    await page.getByLabel('Endpoint').selectOption('GET /api/v1/organization');
+    const tokenSelect = page.getByLabel('My token', { exact: true });
+    const option = tokenSelect.locator('option').filter({ hasText: tokenName });
+    await tokenSelect.selectOption((await option.getAttribute('value')) ?? '');
+    expect(await page.getByTestId('required-scope').textContent()).toBe('organization:read');
+    await page.getByRole('button', { name: 'Send' }).click();
+    await expectText(page.getByTestId('response-status'), '200');
+    await expectText(page.getByTestId('response-body'), '"slug": "acme"');
+    const headers = await page.locator('.headers-table').textContent();
+    for (const header of [
+      'x-ratelimit-limit',
+      'x-ratelimit-remaining',
+      'x-ratelimit-reset',
+      'ratelimit-policy',
+    ]) {
+      expect(headers?.toLowerCase()).toContain(header);
+    }
+    await page.screenshot({ path: join(RESULTS, 'playground.png'), fullPage: true });
+
+    await page.getByLabel('Endpoint').selectOption('GET /api/v1/team');
+    // The default scopes have no team:read: the page warns before sending, and the api refuses.
+    await expectText(page.getByRole('status').filter({ hasText: 'does not have' }), 'team:read');
+    await page.getByRole('button', { name: 'Send' }).click();
+    await expectText(page.getByTestId('response-status'), '403');
+    await expectText(page.getByTestId('response-body'), '"code": "INSUFFICIENT_SCOPE"');
+  }, 60_000);
+
+  it('copies the cURL export with YOUR_API_TOKEN and never the secret', async () => {
+    await page.getByRole('button', { name: 'Copy cURL' }).click();
+    await expectText(page.locator('.copy-status'), 'Copied');
+    const copied = await page.evaluate(() => navigator.clipboard.readText());
+    expect(copied).toContain('Authorization: Bearer YOUR_API_TOKEN');
+    expect(copied).toContain(`${baseUrl}/api/v1/team`);
+    expect(copied).not.toContain(secret);
+  }, 30_000);
+
+  it('revokes the token, then deletes it after typing its name', async () => {
+    await page.getByRole('link', { name: 'API tokens' }).click();
+    await row().waitFor();
+    await page.getByRole('button', { name: `Revoke ${tokenName}` }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Revoke token' }).click();
+    await expectText(row().locator('.badge'), 'revoked');
+
+    await page.getByRole('button', { name: `Delete ${tokenName}` }).click();
+    const dialog = page.getByRole('dialog');
+    const confirm = dialog.getByRole('button', { name: 'Delete token' });
+    expect(await confirm.isDisabled()).toBe(true);
+    await dialog.getByLabel('Token name').fill(tokenName);
+    await confirm.click();
+    await row().waitFor({ state: 'detached' });
+  }, 30_000);
+
+  it('lays the tokens page out at a phone width without horizontal page scroll', async () => {
+    await page.setViewportSize({ width: 375, height: 800 });
+    await page.reload();
+    await page.getByRole('heading', { name: 'API tokens' }).waitFor();
+    // Wide content (the table) scrolls inside its own box; nothing pushes the page sideways.
+    const wider = await page.evaluate(() =>
+      [...document.querySelectorAll('body *')]
+        .filter(
+          (element) =>
+            !element.closest('.table-wrap') && element.getBoundingClientRect().right > window.innerWidth + 1,
+        )
+        .map((element) => `${element.tagName}.${element.className}`),
+    );
+    expect(wider).toEqual([]);
+    await page.screenshot({ path: join(RESULTS, 'tokens-phone.png'), fullPage: true });
+  }, 30_000);
+});
+
+async function expectText(locator: ReturnType<Page['locator']>, text: string): Promise<void> {
+  await locator.filter({ hasText: text }).first().waitFor({ timeout: 15_000 });
+}
+
+async function waitForAttribute(locator: ReturnType<Page['locator']>, name: string, value: string) {
+  await locator
+    .page()
+    .waitForFunction(
+      ([element, attribute, expected]) => (element as Element).getAttribute(attribute as string) === expected,
+      [await locator.elementHandle(), name, value] as const,
+    );
+}

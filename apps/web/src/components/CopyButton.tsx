@@ -1,0 +1,23 @@
+import { useState } from 'react';
+import { copyText } from '../lib/format.ts';
+
+/** Copies `text` and says so (politely, for screen readers too). */
+export function CopyButton({ text, label = 'Copy' }: { text: string; label?: string }) {
+  const [state, setState] = useState<'idle' | 'copied' | 'failed'>('idle');
+  return (
+    <span className="copy">
+      <button
+        type="button"
+        className="button"
+        onClick={async () => {
+          setState((await copyText(text)) ? 'copied' : 'failed');
+        }}
+      >
+        {label}
+      </button>
+      <span role="status" className="copy-status">
+        {state === 'copied' ? 'Copied' : state === 'failed' ? 'Copy failed: select the text and copy it' : ''}
+      </span>
+    </span>
+  );
+}

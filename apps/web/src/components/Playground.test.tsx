@@ -1,0 +1,118 @@
+import { cleanup, render, screen } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { buildCurl, TOKEN_PLACEHOLDER } from '../lib/curl.ts';
+import { type Endpoint, endpointsOf } from '../lib/openapi.ts';
+import { PlaygroundView } from './PlaygroundView.tsx';
+
+afterEach(cleanup);
+
+const DOCUMENT = {
+  paths: {
+    '/api/v1/organization': {
+      get: {
+        summary: 'Get the organisation',
+        tags: ['Organization'],
+        'x-required-scope': 'organization:read',
+      },
+    },
+    '/api/v1/team': { get: { summary: 'List members', tags: ['Team'], 'x-required-scope': 'team:read' } },
+    '/api/v1/wiki/pages/{slug}': {
+      put: {
+        summary: 'Create or replace a page',
+        tags: ['Wiki'],
+        'x-required-scope': 'wiki:write',
+        parameters: [{ name: 'slug', in: 'path', required: true, schema: { type: 'string' } }],
+        requestBody: {
+          content: {
+            'application/json': {
+              schema: {
+                type: 'object',
+                properties: { title: { type: 'string' }, body: { type: 'string', default: '' } },
+                required: ['title'],
+              },
+            },
+          },
+        },
+      },
+    },
+  },
+};
+
+const SECRET = 'tgp_0123456789abcdefghijABCDEFGHIJxyzXYZ01';
+const endpoints: Endpoint[] = endpointsOf(DOCUMENT as never);
+const TOKENS = [
+  { id: 'tok_1', name: 'Defaults', prefix: 'tgp_01234567', status: 'active', scopes: ['organization:read'] },
+];
+
+function setup() {
+  const onSend = vi.fn();
+  render(
+    <PlaygroundView endpoints={endpoints} tokens={TOKENS} origin="http://localhost:3000" onSend={onSend} />,
+  );
+  return { onSend, user: userEvent.setup() };
+}
+
+const curlText = () => screen.getByTestId('curl-export').textContent ?? '';
+
+describe('the cURL export', () => {
+  it('puts YOUR_API_TOKEN where the token goes, and the body as JSON', () => {
+    const curl = buildCurl({
+      origin: 'http://localhost:3000',
+      method: 'PUT',
+      path: '/api/v1/wiki/pages/it%27s',
+      body: '{"title":"It\'s"}',
+    });
+    expect(curl).toContain(`-H 'Authorization: Bearer ${TOKEN_PLACEHOLDER}'`);
+    expect(curl).toContain("curl -X PUT 'http://localhost:3000/api/v1/wiki/pages/it%27s'");
+    // A quote inside the body is escaped for the shell.
+    expect(curl).toContain(`--data '{"title":"It'\\''s"}'`);
+  });
+
+  it('never contains a pasted secret, only the placeholder', async () => {
+    const { user, onSend } = setup();
+    await user.click(screen.getByLabelText('Paste a token'));
+    await user.type(screen.getByLabelText('API token'), SECRET);
+    expect(curlText()).toContain(TOKEN_PLACEHOLDER);
+    expect(curlText()).not.toContain(SECRET);
+    await user.click(screen.getByRole('button', { name: 'Send' }));
+    // The secret goes to the server for the request, and nowhere else on the page.
+    expect(onSend.mock.calls[0]?.[0].source).toEqual({ token: SECRET });
+    expect(document.body.textContent).not.toContain(SECRET);
+  });
+});
+
+describe('the playground request builder', () => {
+  it('shows the required scope and warns when the chosen token lacks it', async () => {
+    const { user } = setup();
+    expect(screen.getByTestId('required-scope').textContent).toBe('organization:read');
+    expect(screen.queryByText(/does not have the/)).toBeNull();
+    await user.selectOptions(screen.getByLabelText('Endpoint'), 'GET /api/v1/team');
+    expect(screen.getByTestId('required-scope').textContent).toBe('team:read');
+    expect(screen.getByText(/INSUFFICIENT_SCOPE/)).toBeTruthy();
+  });
+
+  it('validates the JSON body: invalid JSON shows the error and disables Send', async () => {
+    const { user, onSend } = setup();
+    await user.selectOptions(screen.getByLabelText('Endpoint'), 'PUT /api/v1/wiki/pages/{slug}');
+    const editor = screen.getByLabelText('JSON body') as HTMLTextAreaElement;
+    // The editor starts from the required fields.
+    expect(JSON.parse(editor.value)).toEqual({ title: '' });
+    await user.type(screen.getByLabelText('slug (required)'), 'home');
+    await user.clear(editor);
+    await user.type(editor, '{{"title": "Home"');
+    expect(screen.getByRole('alert').textContent).toMatch(/Invalid JSON/);
+    expect((screen.getByRole('button', { name: 'Send' }) as HTMLButtonElement).disabled).toBe(true);
+    await user.type(editor, '}');
+    expect(screen.queryByRole('alert')).toBeNull();
+    await user.click(screen.getByRole('button', { name: 'Send' }));
+    expect(onSend).toHaveBeenCalledWith({
+      source: { tokenId: 'tok_1' },
+      method: 'PUT',
+      path: '/api/v1/wiki/pages/home',
+      query: {},
+      body: { title: 'Home' },
+    });
+    expect(curlText()).toContain(`--data '{"title":"Home"}'`);
+  });
+});

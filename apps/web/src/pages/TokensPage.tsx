@@ -1,0 +1,339 @@
+import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
+import { TOKEN_STATUSES, type TTokenStatus, type TTokenType } from '@tollgate/domain';
+import { useId, useState } from 'react';
+import { type CreatedToken, CreateTokenDialog } from '../components/CreateTokenDialog.tsx';
+import { Dialog } from '../components/Dialog.tsx';
+import { ErrorMessage } from '../components/ErrorMessage.tsx';
+import { RevealToken } from '../components/RevealToken.tsx';
+import { DeleteDialog, RevokeDialog, RotateDialog, type Token } from '../components/TokenActions.tsx';
+import { TokenUsage } from '../components/UsageChart.tsx';
+import { formatDate, formatDateTime } from '../lib/format.ts';
+import { useSession } from '../lib/session.tsx';
+import { useTRPC, useTRPCClient } from '../lib/trpc.ts';
+import { useDebounced } from '../lib/use-debounced.ts';
+
+type Open =
+  | { kind: 'create' }
+  | { kind: 'rotate' | 'revoke' | 'delete' | 'usage'; token: Token }
+  | { kind: 'reveal'; title: string; name: string; secret: string }
+  | null;
+
+function StatusBadge({ status }: { status: TTokenStatus }) {
+  return <span className={`badge badge-${status}`}>{status}</span>;
+}
+
+function ScopeChips({ scopes }: { scopes: readonly string[] }) {
+  const shown = scopes.slice(0, 3);
+  const more = scopes.length - shown.length;
+  return (
+    <ul className="chips" aria-label={`Scopes: ${scopes.join(', ') || 'none'}`}>
+      {shown.map((scope) => (
+        <li key={scope} className="chip">
+          {scope}
+        </li>
+      ))}
+      {more > 0 ? (
+        <li className="chip chip-more" title={scopes.slice(3).join(', ')}>
+          +{more} more
+        </li>
+      ) : null}
+      {scopes.length === 0 ? <li className="chip chip-more">none</li> : null}
+    </ul>
+  );
+}
+
+/** Settings → API Tokens: the table, its filters, create, the one-time reveal and every lifecycle action. */
+export function TokensPage() {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const { session } = useSession();
+  const id = useId();
+  const [status, setStatus] = useState<TTokenStatus | ''>('');
+  const [type, setType] = useState<TTokenType | ''>('');
+  const [text, setText] = useState('');
+  const q = useDebounced(text.trim());
+  const [open, setOpen] = useState<Open>(null);
+
+  const filters = {
+    limit: 20,
+    ...(status ? { status } : {}),
+    ...(type ? { type } : {}),
+    ...(q ? { q } : {}),
+  };
+  const tokens = useInfiniteQuery(
+    trpc.tokens.list.infiniteQueryOptions(filters, { getNextPageParam: (page) => page.nextCursor }),
+  );
+  const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.tokens.pathKey() });
+
+  const client = useTRPCClient();
+  const setActive = useMutation({
+    mutationFn: ({ token, active }: { token: Token; active: boolean }) =>
+      active
+        ? client.tokens.reactivate.mutate({ id: token.id })
+        : client.tokens.deactivate.mutate({ id: token.id }),
+    onSettled: refresh,
+  });
+
+  const rows = tokens.data?.pages.flatMap((page) => page.data) ?? [];
+  const role = session.role;
+  const filtered = Boolean(status || type || q);
+
+  const onCreated = (created: CreatedToken) => {
+    void refresh();
+    setOpen({ kind: 'reveal', title: 'Token created', name: created.name, secret: created.token });
+  };
+
+  return (
+    <section className="page" aria-labelledby={`${id}-title`}>
+      <div className="page-header">
+        <div>
+          <p className="breadcrumb">Settings</p>
+          <h1 id={`${id}-title`}>API tokens</h1>
+          <p className="lede">
+            Tokens let scripts and services call the Tollgate API. Each one carries only the scopes you give
+            it.
+          </p>
+        </div>
+        {role && session.scopes.includes('tokens:write') ? (
+          <button type="button" className="button button-primary" onClick={() => setOpen({ kind: 'create' })}>
+            Create token
+          </button>
+        ) : null}
+      </div>
+
+      <form className="filters" onSubmit={(event) => event.preventDefault()} aria-label="Filter tokens">
+        <div className="field">
+          <label htmlFor={`${id}-status`}>Status</label>
+          <select
+            id={`${id}-status`}
+            value={status}
+            onChange={(event) => setStatus(event.target.value as TTokenStatus | '')}
+          >
+            <option value="">All statuses</option>
+            {TOKEN_STATUSES.map((value) => (
+              <option key={value} value={value}>
+                {value}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor={`${id}-type`}>Type</label>
+          <select
+            id={`${id}-type`}
+            value={type}
+            onChange={(event) => setType(event.target.value as TTokenType | '')}
+          >
+            <option value="">All types</option>
+            <option value="personal">personal</option>
+            <option value="service">service</option>
+          </select>
+        </div>
+        <div className="field field-grow">
+          <label htmlFor={`${id}-q`}>Search</label>
+          <input
+            id={`${id}-q`}
+            type="search"
+            placeholder="Name or description"
+            value={text}
+            onChange={(event) => setText(event.target.value)}
+          />
+        </div>
+      </form>
+
+      <ErrorMessage error={setActive.error ?? tokens.error} />
+
+      {tokens.isPending ? (
+        <p className="empty" role="status">
+          Loading tokens…
+        </p>
+      ) : rows.length === 0 ? (
+        <div className="empty">
+          <p>
+            <strong>{filtered ? 'No token matches these filters.' : 'No tokens yet.'}</strong>
+          </p>
+          <p>
+            {filtered
+              ? 'Change or clear the filters.'
+              : 'Create one to call the API from a script or service.'}
+          </p>
+        </div>
+      ) : (
+        <div className="table-wrap">
+          <table className="table tokens-table">
+            <caption className="visually-hidden">API tokens</caption>
+            <thead>
+              <tr>
+                <th scope="col">Name</th>
+                <th scope="col">Prefix</th>
+                <th scope="col">Type</th>
+                <th scope="col">Environment</th>
+                <th scope="col">Scopes</th>
+                <th scope="col">Last used</th>
+                <th scope="col">Expires</th>
+                <th scope="col">Status</th>
+                <th scope="col">Active</th>
+                <th scope="col">
+                  <span className="visually-hidden">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((token) => {
+                const final = token.status === 'revoked';
+                return (
+                  <tr key={token.id} data-token-id={token.id}>
+                    <th scope="row">
+                      <span className="token-name">{token.name}</span>
+                      {token.description ? (
+                        <span className="token-description">{token.description}</span>
+                      ) : null}
+                    </th>
+                    <td>
+                      <code>{token.prefix}…</code>
+                    </td>
+                    <td>{token.type}</td>
+                    <td>{token.environment ?? '—'}</td>
+                    <td>
+                      <ScopeChips scopes={token.scopes} />
+                    </td>
+                    <td>
+                      {token.lastUsedAt ? (
+                        <>
+                          {formatDateTime(token.lastUsedAt)}
+                          <span className="muted"> from {token.lastUsedIp ?? 'unknown'}</span>
+                        </>
+                      ) : (
+                        <span className="muted">Never</span>
+                      )}
+                    </td>
+                    <td>
+                      {token.expiresAt ? formatDate(token.expiresAt) : <span className="muted">Never</span>}
+                    </td>
+                    <td>
+                      <StatusBadge status={token.status} />
+                    </td>
+                    <td>
+                      <button
+                        type="button"
+                        role="switch"
+                        className="switch"
+                        aria-checked={token.active}
+                        aria-label={`Active: ${token.name}`}
+                        disabled={final || setActive.isPending}
+                        onClick={() => setActive.mutate({ token, active: !token.active })}
+                      >
+                        <span className="switch-thumb" />
+                      </button>
+                    </td>
+                    <td>
+                      <div className="row-actions">
+                        <button
+                          type="button"
+                          className="button button-small"
+                          onClick={() => setOpen({ kind: 'usage', token })}
+                          aria-label={`Usage of ${token.name}`}
+                        >
+                          Usage
+                        </button>
+                        <button
+                          type="button"
+                          className="button button-small"
+                          disabled={final}
+                          onClick={() => setOpen({ kind: 'rotate', token })}
+                          aria-label={`Rotate ${token.name}`}
+                        >
+                          Rotate
+                        </button>
+                        <button
+                          type="button"
+                          className="button button-small"
+                          disabled={final}
+                          onClick={() => setOpen({ kind: 'revoke', token })}
+                          aria-label={`Revoke ${token.name}`}
+                        >
+                          Revoke
+                        </button>
+                        <button
+                          type="button"
+                          className="button button-small button-danger"
+                          onClick={() => setOpen({ kind: 'delete', token })}
+                          aria-label={`Delete ${token.name}`}
+                        >
+                          Delete
+                        </button>
+                      </div>
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {tokens.hasNextPage ? (
+        <button
+          type="button"
+          className="button"
+          disabled={tokens.isFetchingNextPage}
+          onClick={() => void tokens.fetchNextPage()}
+        >
+          {tokens.isFetchingNextPage ? 'Loading…' : 'Load more tokens'}
+        </button>
+      ) : null}
+
+      {open?.kind === 'create' && role ? (
+        <CreateTokenDialog
+          role={role}
+          userId={session.user.id}
+          onClose={() => setOpen(null)}
+          onCreated={onCreated}
+        />
+      ) : null}
+      {open?.kind === 'reveal' ? (
+        <RevealToken title={open.title} name={open.name} token={open.secret} onClose={() => setOpen(null)} />
+      ) : null}
+      {open?.kind === 'rotate' ? (
+        <RotateDialog
+          token={open.token}
+          onClose={() => setOpen(null)}
+          onRotated={(rotated) => {
+            void refresh();
+            setOpen({ kind: 'reveal', title: 'Token rotated', name: rotated.name, secret: rotated.token });
+          }}
+        />
+      ) : null}
+      {open?.kind === 'revoke' ? (
+        <RevokeDialog
+          token={open.token}
+          onClose={() => setOpen(null)}
+          onDone={() => {
+            void refresh();
+            setOpen(null);
+          }}
+        />
+      ) : null}
+      {open?.kind === 'delete' ? (
+        <DeleteDialog
+          token={open.token}
+          onClose={() => setOpen(null)}
+          onDone={() => {
+            void refresh();
+            setOpen(null);
+          }}
+        />
+      ) : null}
+      {open?.kind === 'usage' ? (
+        <Dialog title={`Usage of “${open.token.name}”`} onClose={() => setOpen(null)} wide>
+          <p>
+            Last used:{' '}
+            {open.token.lastUsedAt
+              ? `${formatDateTime(open.token.lastUsedAt)} from ${open.token.lastUsedIp ?? 'an unknown address'}`
+              : 'never'}
+          </p>
+          <TokenUsage tokenId={open.token.id} />
+        </Dialog>
+      ) : null}
+    </section>
+  );
+}
