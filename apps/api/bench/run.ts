@@ -7,13 +7,14 @@
  * dropped at the end; nothing is written to the database DATABASE_URL names. BENCH_QUICK=1 runs shorter.
  */
 import { createHash } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { findTokenForVerification } from '@tollgate/db';
 import { hashToken, parseToken } from '@tollgate/domain';
 import { verifyToken } from '../src/auth/verify-token.ts';
 import type { Services } from '../src/services.ts';
+import { runHttpBench } from './http.ts';
 import {
   type BenchDatabase,
   benchServices,
@@ -23,6 +24,28 @@ import {
 } from './setup.ts';
 
 const QUICK = process.env.BENCH_QUICK === '1';
+/** `--http`: only the HTTP benchmark; `--verify`: only the verification one; default both. */
+const ONLY_HTTP = process.argv.includes('--http');
+const ONLY_VERIFY = process.argv.includes('--verify');
+const REPORT_PATH = fileURLToPath(new URL('../../../BENCHMARKS.md', import.meta.url));
+const HTTP_HEADING = '## HTTP\n';
+
+/** The file's "HTTP" section (up to the next level-2 heading or the end), or '' when there is none. */
+function httpSectionOf(report: string): string {
+  const start = report.indexOf(`\n${HTTP_HEADING}`);
+  if (start < 0) return '';
+  const next = report.indexOf('\n## ', start + 1 + HTTP_HEADING.length);
+  return report.slice(start + 1, next < 0 ? undefined : next + 1);
+}
+
+/** Writes the report with its HTTP section replaced (or added at the end): both benchmarks keep their part. */
+function writeReport(verification: string | null, http: string | null) {
+  const current = existsSync(REPORT_PATH) ? readFileSync(REPORT_PATH, 'utf8') : '';
+  const currentHttp = httpSectionOf(current);
+  const base = verification ?? (currentHttp ? current.replace(currentHttp, '') : current);
+  const httpPart = http ?? currentHttp;
+  writeFileSync(REPORT_PATH, httpPart ? `${base.trimEnd()}\n\n${httpPart.trimEnd()}\n` : base);
+}
 const WARM_SECONDS = QUICK ? 0.5 : 2;
 const WARM_ROUNDS = 3;
 const MISSES = QUICK ? 300 : 2_000;
@@ -204,6 +227,21 @@ async function measureWrites(bench: BenchDatabase, distinct: number) {
 // ---------------------------------------------------------------------------------------------------- main
 
 async function main() {
+  if (ONLY_HTTP) {
+    const http = await runHttpBench();
+    writeReport(null, http);
+    console.log(`${http}\nWritten to ${REPORT_PATH}`);
+    return;
+  }
+  await mainVerification();
+  if (!ONLY_VERIFY) {
+    const http = await runHttpBench();
+    writeReport(null, http);
+    console.log(`${http}\nWritten to ${REPORT_PATH}`);
+  }
+}
+
+async function mainVerification() {
   const startLoad = loadavg()
     .map((value) => value.toFixed(2))
     .join(', ');
@@ -342,8 +380,8 @@ BENCH_QUICK=1 pnpm bench                     # shorter runs
 taskset -c 0 pnpm bench                      # pin to one core
 \`\`\`
 `;
-    const path = fileURLToPath(new URL('../../../BENCHMARKS.md', import.meta.url));
-    writeFileSync(path, report);
+    const path = REPORT_PATH;
+    writeReport(report, null);
     console.log(
       `\n${machine}\n\nWarm cache\n${warmTable}\n\nCache miss\n${missTable}\n\n${plan}\n\nWrites\n${writeTable}\n`,
     );
