@@ -85,7 +85,7 @@ async function measureBare(): Promise<Measured> {
 }
 
 /** An enterprise organisation and a service token without IP restrictions: what the load presents. */
-async function seedServiceToken(database: DatabaseHandle): Promise<string> {
+export async function seedServiceToken(database: DatabaseHandle): Promise<string> {
   const organizationId = newId('organization');
   await database.db
     .insertInto('organizations')

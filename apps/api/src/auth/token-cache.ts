@@ -4,14 +4,17 @@ import {
   effectiveLimits,
   effectiveScopes,
   type IpMatcher,
+  normalizeScopes,
   type RateLimits,
   type Role,
   resolvePolicy,
   type Scope,
   type Tier,
+  type TToken,
   tierLimits,
 } from '@tollgate/domain';
 import type { Clock } from '../clock.ts';
+import { toTokenObject } from '../core/token-object.ts';
 import type { Invalidation, InvalidationEvent } from '../invalidation.ts';
 import type { RateLimitSource } from '../ratelimit/config.ts';
 import type { TokenPrincipal } from '../trpc/context.ts';
@@ -49,7 +52,18 @@ export interface CachedToken {
   rateLimitSource: RateLimitSource;
   /** The principal handed to procedures, with the effective scopes (token scopes ∩ the role's ceiling). */
   principal: TokenPrincipal;
+  /**
+   * The token object of §3 as loaded (never the hash), so that `tokens.self` answers without a query: every
+   * change to a token invalidates its entry, so it is as fresh as the checks made from it. Its status is the
+   * one at load time and its lastUsedAt the one stored then; tokens.self fills in both for the request.
+   */
+  tokenObject: Readonly<TToken>;
+  /** The principal's effective scopes as a sorted list, for `tokens.self`. */
+  effectiveScopes: readonly Scope[];
 }
+
+/** What a successful verification hands on: the principal, the token's stored fields and its limits. */
+export type VerifiedToken = Pick<CachedToken, 'principal' | 'tokenObject' | 'effectiveScopes' | 'limits'>;
 
 /** Prepares a looked-up row for the request path (scopes intersected, IP lists compiled, policy resolved). */
 export function compileCachedToken(row: TokenVerificationRow, presentedHash: string): CachedToken {
@@ -89,6 +103,8 @@ export function compileCachedToken(row: TokenVerificationRow, presentedHash: str
       token: { perMinute: row.rateLimitPerMinute, perHour: row.rateLimitPerHour },
     },
     principal,
+    tokenObject: Object.freeze(toTokenObject(row, new Date())),
+    effectiveScopes: Object.freeze(normalizeScopes(scopes)),
   };
 }
 

@@ -7,9 +7,8 @@ import {
   withFailedAuthLimit,
 } from '../ratelimit/enforce.ts';
 import type { Services } from '../services.ts';
-import type { TokenPrincipal } from '../trpc/context.ts';
 import { hashTokenNative } from './hash.ts';
-import { type CachedToken, compileCachedToken } from './token-cache.ts';
+import { type CachedToken, compileCachedToken, type VerifiedToken } from './token-cache.ts';
 
 export interface VerifyTokenInput {
   /** The raw Authorization header; null when the request has none. */
@@ -31,20 +30,17 @@ const BEARER = /^Bearer[ \t]+(\S+)[ \t]*$/i;
  * header → shape and checksum (no database access) → lookup by hash (in-process cache, else one indexed
  * query) → revoked → inactive → expired → rotation grace → subject still a member with a role allowed to
  * use tokens → client IP → [rate limit] → scope. On success the request is counted in memory (usage is
- * written in batches, never on the request path) and the token's principal is returned.
+ * written in batches, never on the request path) and the token's principal is returned with its stored fields.
  */
 export async function verifyToken(
   services: VerificationServices,
   input: VerifyTokenInput,
-): Promise<TokenPrincipal> {
+): Promise<VerifiedToken> {
   // Failed authentications are limited per client address (§6), so that guessing tokens is slow.
   return withFailedAuthLimit(services, input.ip, input.request, () => verifyBearer(services, input));
 }
 
-async function verifyBearer(
-  services: VerificationServices,
-  input: VerifyTokenInput,
-): Promise<TokenPrincipal> {
+async function verifyBearer(services: VerificationServices, input: VerifyTokenInput): Promise<VerifiedToken> {
   const { authorization, ip, requiredScope } = input;
   if (authorization === null || authorization.trim() === '') throw new TollgateError('MISSING_TOKEN');
 
@@ -80,7 +76,7 @@ async function verifyTokenHash(
   ip: string,
   requiredScope: Scope | null,
   request: { setHeader: SetHeader } | undefined,
-): Promise<TokenPrincipal> {
+): Promise<VerifiedToken> {
   const now = services.clock.now();
   const nowMs = now.getTime();
   // The warm path stays synchronous; only a miss waits for the database.
@@ -127,7 +123,7 @@ async function verifyTokenHash(
   }
 
   services.usage.record(record.tokenId, record.organizationId, ip, now);
-  return record.principal;
+  return record;
 }
 
 async function loadToken(services: VerificationServices, hash: string): Promise<CachedToken | undefined> {
@@ -152,7 +148,7 @@ export async function verifyTokenById(
     requiredScope: Scope | null;
     request?: { setHeader: SetHeader };
   },
-): Promise<TokenPrincipal> {
+): Promise<VerifiedToken> {
   const row = await services.db
     .selectFrom('tokens')
     .select('hash')

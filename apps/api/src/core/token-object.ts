@@ -5,11 +5,33 @@ function iso(value: Date | null): string | null {
   return value === null ? null : value.toISOString();
 }
 
+/** The stored columns the token object is made of: never the hash, the previous hash or its grace. */
+export type TokenObjectFields = Pick<
+  TokenRow,
+  | 'id'
+  | 'type'
+  | 'name'
+  | 'description'
+  | 'environment'
+  | 'scopes'
+  | 'ipAllowlist'
+  | 'prefix'
+  | 'active'
+  | 'expiresAt'
+  | 'revokedAt'
+  | 'lastUsedAt'
+  | 'lastUsedIp'
+  | 'subjectUserId'
+  | 'createdByUserId'
+  | 'createdAt'
+  | 'updatedAt'
+>;
+
 /**
  * The §3 token object of a stored token, with its status at `now`. It never carries the hash, the previous
  * hash or anything else a caller could use to authenticate: lists, gets and audit details are built from it.
  */
-export function toTokenObject(row: TokenRow, now: Date): TToken {
+export function toTokenObject(row: TokenObjectFields, now: Date): TToken {
   return {
     id: row.id,
     type: row.type,

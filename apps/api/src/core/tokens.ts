@@ -16,7 +16,6 @@ import {
   canManageOthersTokens,
   DEFAULT_SCOPES,
   type ErrorDetail,
-  effectiveLimits,
   impliedScopes,
   newId,
   newToken,
@@ -34,7 +33,6 @@ import {
   TollgateError,
   type TToken,
   type TTokenWithSecret,
-  tierLimits,
   type WebhookEventType,
   ZCreateTokenInput,
   ZListTokensInput,
@@ -43,8 +41,9 @@ import {
 } from '@tollgate/domain';
 import type { z } from 'zod';
 import { type AuditActor, actorOf, recordAudit, SYSTEM_ACTOR } from '../audit/record.ts';
+import type { VerifiedToken } from '../auth/token-cache.ts';
 import type { Services } from '../services.ts';
-import type { Principal, RequestInfo, TokenPrincipal } from '../trpc/context.ts';
+import type { Principal, RequestInfo } from '../trpc/context.ts';
 import { enqueueWebhookEvent } from '../webhooks/outbox.ts';
 import { toTokenObject } from './token-object.ts';
 
@@ -672,24 +671,18 @@ export async function rotateToken(
   return { ...toTokenObject(row, now), token: secret };
 }
 
-/** The calling token's own record, effective scopes and rate limits (`tokens.self`, §3 whoami). */
-export async function getSelfToken(services: Services, principal: TokenPrincipal): Promise<SelfToken> {
-  const now = services.clock.now();
-  const [row, organization] = await Promise.all([
-    findTokenById(services.db, principal.organizationId, principal.tokenId),
-    findOrganizationById(services.db, principal.organizationId),
-  ]);
-  if (!row || !organization) throw notFound();
-  const orgLimits = tierLimits(organization.tier, {
-    perMinute: organization.customRateLimitPerMinute,
-    perHour: organization.customRateLimitPerHour,
-  });
+/**
+ * The calling token as `tokens.self` shows it, answered from what verification loaded (no query): its token
+ * object, active (it has just passed every check of §3), with lastUsedAt/lastUsedIp being this very request,
+ * its effective scopes and the lower of the organisation's and the token's limits.
+ */
+export function getSelfToken(verified: VerifiedToken, use: { at: Date; ip: string }): SelfToken {
   return {
-    ...toTokenObject(row, now),
-    effectiveScopes: normalizeScopes(principal.scopes),
-    rateLimits: effectiveLimits(orgLimits, {
-      perMinute: row.rateLimitPerMinute,
-      perHour: row.rateLimitPerHour,
-    }),
+    ...verified.tokenObject,
+    status: 'active',
+    lastUsedAt: use.at.toISOString(),
+    lastUsedIp: use.ip,
+    effectiveScopes: verified.effectiveScopes as Scope[],
+    rateLimits: verified.limits,
   };
 }

@@ -37,6 +37,8 @@ export interface RateLimitDecision {
   windows: RateLimitWindowState[];
   /** The window closest to exhaustion (a refusing one when refused): the one the X-RateLimit-* headers show. */
   binding: RateLimitWindowState;
+  /** The RateLimit-Policy header of the request's limits, e.g. `"minute";q=60;w=60, "hour";q=1000;w=3600`. */
+  policy: string;
   /** Seconds to wait when refused; 0 when allowed. */
   retryAfterSeconds: number;
 }
@@ -52,6 +54,17 @@ export interface RateLimitSubject {
 export interface RateLimiterServiceOptions extends RateLimitSettings {
   /** Default: memory. */
   store?: RateLimitStoreConfig;
+}
+
+/** One window of a source's plan: the organisation's limit, and the token's own when it is lower. */
+interface PlanWindow {
+  organization: number;
+  token: number | null;
+}
+
+interface Plan {
+  windows: PlanWindow[];
+  policy: string;
 }
 
 interface Check {
@@ -76,6 +89,8 @@ export class RateLimiterService {
   readonly #keyPrefix: string;
   /** Addresses known to be over the failed-authentication limit → epoch ms until when; no store round trip. */
   readonly #blockedAddresses = new Map<string, number>();
+  /** Plans per source object; sources live in the token cache, so the plan goes when the entry does. */
+  readonly #plans = new WeakMap<RateLimitSource, Plan>();
 
   constructor(options: RateLimiterServiceOptions, log: Logger) {
     this.#keyPrefix = options.keyPrefix ?? 'tollgate';
@@ -112,64 +127,93 @@ export class RateLimiterService {
     };
   }
 
+  /**
+   * What a source's requests are counted against, worked out once per source object (the token cache and the
+   * session path keep theirs for a while): per window the organisation's limit and the token's when lower.
+   */
+  #planOf(source: RateLimitSource): Plan {
+    let plan = this.#plans.get(source);
+    if (plan === undefined) {
+      const limits = this.limitsOf(source);
+      const windows = RATE_LIMIT_WINDOWS.map((window) => {
+        const organization = limits.organization[window.field];
+        const token = limits.token[window.field];
+        return { organization, token: token !== undefined && token < organization ? token : null };
+      });
+      plan = {
+        windows,
+        policy: RATE_LIMIT_WINDOWS.map((window, index) => {
+          const { organization, token } = windows[index] as PlanWindow;
+          return `"${window.name}";q=${token ?? organization};w=${window.seconds}`;
+        }).join(', '),
+      };
+      this.#plans.set(source, plan);
+    }
+    return plan;
+  }
+
   /** Counts one request against its organisation (and token) in both windows and says whether it may go on. */
   async consume(subject: RateLimitSubject): Promise<RateLimitDecision> {
-    const limits = this.limitsOf(subject.source);
+    const plan = this.#planOf(subject.source);
+    const organizationKey = `org:${subject.organizationId}`;
+    const tokenKey = subject.tokenId === null ? null : `token:${subject.tokenId}`;
     const checks: Check[] = [];
-    RATE_LIMIT_WINDOWS.forEach((window, windowIndex) => {
+    for (let windowIndex = 0; windowIndex < plan.windows.length; windowIndex++) {
+      const window = plan.windows[windowIndex] as PlanWindow;
       const limiter = this.#windows[windowIndex] as RateLimiterAbstract;
-      checks.push({
-        windowIndex,
-        limiter,
-        key: `org:${subject.organizationId}`,
-        limit: limits.organization[window.field],
-      });
-      const tokenLimit = limits.token[window.field];
-      if (
-        subject.tokenId !== null &&
-        tokenLimit !== undefined &&
-        tokenLimit < limits.organization[window.field]
-      ) {
-        checks.push({ windowIndex, limiter, key: `token:${subject.tokenId}`, limit: tokenLimit });
+      checks.push({ windowIndex, limiter, key: organizationKey, limit: window.organization });
+      if (tokenKey !== null && window.token !== null) {
+        checks.push({ windowIndex, limiter, key: tokenKey, limit: window.token });
       }
-    });
+    }
 
     // Store errors reject only without an insurance limiter (the memory store), which cannot fail.
     const results = await Promise.all(checks.map((check) => check.limiter.consume(check.key)));
     const nowMs = Date.now();
-    const states = checks.map((check, index) => {
+    // Per window, the tighter of its counters: the one closest to exhaustion, under the lowest limit.
+    const windows: RateLimitWindowState[] = [];
+    let refused = false;
+    let retryAfterMs = 0;
+    for (let index = 0; index < checks.length; index++) {
+      const check = checks[index] as Check;
       const result = results[index] as RateLimiterRes;
-      return {
-        check,
-        refused: result.consumedPoints > check.limit,
+      // The store's expiry runs on the real clock, so the reset does too.
+      const resetAtMs = nowMs + Math.max(0, result.msBeforeNext);
+      if (result.consumedPoints > check.limit) {
+        refused = true;
+        retryAfterMs = Math.max(retryAfterMs, resetAtMs - nowMs);
+      }
+      const state = {
         remaining: Math.max(0, check.limit - result.consumedPoints),
-        // The store's expiry runs on the real clock, so the reset does too.
-        resetAtMs: nowMs + Math.max(0, result.msBeforeNext),
+        resetAtMs,
       };
-    });
-    const refused = states.filter((state) => state.refused);
-    if (refused.length > 0) {
+      const current = windows[check.windowIndex];
+      if (current === undefined) {
+        const window = RATE_LIMIT_WINDOWS[check.windowIndex] as (typeof RATE_LIMIT_WINDOWS)[number];
+        windows[check.windowIndex] = {
+          window: window.name,
+          windowSeconds: window.seconds,
+          limit: check.limit,
+          ...state,
+        };
+      } else {
+        current.limit = Math.min(current.limit, check.limit);
+        if (closerToExhaustion(state, current)) {
+          current.remaining = state.remaining;
+          current.resetAtMs = state.resetAtMs;
+        }
+      }
+    }
+    if (refused) {
       await Promise.all(checks.map((check) => check.limiter.reward(check.key).catch(() => undefined)));
     }
-
-    const windows = RATE_LIMIT_WINDOWS.map((window, windowIndex): RateLimitWindowState => {
-      const ofWindow = states.filter((state) => state.check.windowIndex === windowIndex);
-      const tightest = ofWindow.reduce((a, b) => (closerToExhaustion(b, a) ? b : a));
-      return {
-        window: window.name,
-        windowSeconds: window.seconds,
-        limit: Math.min(...ofWindow.map((state) => state.check.limit)),
-        remaining: tightest.remaining,
-        resetAtMs: tightest.resetAtMs,
-      };
-    });
     const binding = windows.reduce((a, b) => (closerToExhaustion(b, a) ? b : a));
-    const retryAfterMs = Math.max(0, ...refused.map((state) => state.resetAtMs - nowMs));
     return {
-      allowed: refused.length === 0,
+      allowed: !refused,
       windows,
       binding,
-      retryAfterSeconds: refused.length === 0 ? 0 : Math.max(1, Math.ceil(retryAfterMs / 1000)),
+      policy: plan.policy,
+      retryAfterSeconds: refused ? Math.max(1, Math.ceil(retryAfterMs / 1000)) : 0,
     };
   }
 

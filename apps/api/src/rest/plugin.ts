@@ -1,10 +1,8 @@
 import { TollgateError } from '@tollgate/domain';
 import { TRPCError } from '@trpc/server';
 import type { FastifyPluginAsync } from 'fastify';
-import { appRouter } from '../routers/root.ts';
 import type { Services } from '../services.ts';
-import { createContextInner } from '../trpc/context.ts';
-import { createCallerFactory } from '../trpc/init.ts';
+import type { Context } from '../trpc/context.ts';
 import { renderDocsPage } from './docs-page.ts';
 import { sendRestError, toRestError } from './errors.ts';
 import { inputJsonSchema, objectShape } from './json-schema.ts';
@@ -16,17 +14,6 @@ export interface RestPluginOptions {
   services: Services;
   /** Largest accepted JSON body in bytes; the server's bodyLimit when absent. */
   bodyLimit?: number;
-}
-
-type ProcedureFunction = (input: unknown) => Promise<unknown>;
-
-const createCaller = createCallerFactory(appRouter);
-
-/** The caller's function for a dotted procedure path (`tokens.create` → caller.tokens.create). */
-function procedureOf(caller: unknown, path: readonly string[]): ProcedureFunction {
-  let node = caller;
-  for (const key of path) node = (node as Record<string, unknown>)[key];
-  return node as ProcedureFunction;
 }
 
 /**
@@ -84,15 +71,12 @@ export const restPlugin: FastifyPluginAsync<RestPluginOptions> = async (app, opt
 
   for (const route of routes) {
     const shape = objectShape(inputJsonSchema(route.inputs));
-    const path = route.procedurePath.split('.');
     app.route({
       method: route.method,
       url: route.fastifyPath,
       handler: async (request, reply) => {
-        const caller = createCaller(
-          createContextInner({ services, request: restRequestInfo(request, reply) }),
-        );
-        const output = await procedureOf(caller, path)(buildProcedureInput(route, shape, request));
+        const context: Context = { services, request: restRequestInfo(request, reply) };
+        const output = await route.invoke(context, buildProcedureInput(route, shape, request));
         if (route.successStatus === 204) return reply.code(204).send();
         return reply.code(route.successStatus).send(output ?? null);
       },

@@ -3,6 +3,7 @@ import type { AnyRouter } from '@trpc/server';
 import type { z } from 'zod';
 import { appRouter } from '../routers/root.ts';
 import type { ProcedureMeta, RestRoute } from '../trpc/init.ts';
+import { type ProcedureInvoker, type ProcedureRuntime, procedureInvoker } from './invoke.ts';
 
 /** One REST endpoint: a procedure of the app router and the route its meta declares. */
 export interface RestRouteEntry {
@@ -25,6 +26,8 @@ export interface RestRouteEntry {
   inputs: z.ZodType[];
   /** The output parser of the procedure, if it declares one. */
   output: z.ZodType | null;
+  /** Runs the procedure — its whole middleware chain and resolver — with a context and a raw input. */
+  invoke: ProcedureInvoker;
 }
 
 /** The runtime shape of a built procedure as tRPC 11 keeps it in `router._def.procedures`. */
@@ -33,6 +36,7 @@ interface ProcedureDefinition {
   meta?: ProcedureMeta;
   inputs: unknown[];
   output?: unknown;
+  middlewares: ProcedureRuntime['_def']['middlewares'];
 }
 
 const PARAM = /\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
@@ -76,6 +80,7 @@ export function buildRouteTable(router: AnyRouter = appRouter): RestRouteEntry[]
       successStatus: rest.successStatus ?? 200,
       inputs: inputs.filter(isZodSchema),
       output: isZodSchema(output) ? output : null,
+      invoke: procedureInvoker(procedurePath, procedure),
     });
   }
   return entries;

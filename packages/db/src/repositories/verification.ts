@@ -1,24 +1,14 @@
 import { sql } from 'kysely';
-import type { JsonObject, MembershipRole, OrganizationTier, TokenType } from '../tables/index.ts';
+import type { JsonObject, MembershipRole, OrganizationTier, TokenRow } from '../tables/index.ts';
 import type { Executor } from './executor.ts';
 import type { TokenUsageEntry } from './tokens.ts';
 
-/** Everything verifying a request needs about a token, its organisation and its subject, from one query. */
-export interface TokenVerificationRow {
-  id: string;
-  organizationId: string;
-  type: TokenType;
-  subjectUserId: string | null;
-  scopes: string[];
-  ipAllowlist: string[];
-  rateLimitPerMinute: number | null;
-  rateLimitPerHour: number | null;
-  expiresAt: Date | null;
-  active: boolean;
-  revokedAt: Date | null;
-  hash: string;
-  previousHash: string | null;
-  previousHashExpiresAt: Date | null;
+/**
+ * Everything verifying a request needs about a token, its organisation and its subject, from one query: the
+ * token's whole row (so that `tokens.self` can answer from the verification cache) plus the organisation's tier,
+ * limits and policy and the subject's role.
+ */
+export interface TokenVerificationRow extends TokenRow {
   /** The subject's current role in the token's organisation; null for service tokens and ex-members. */
   subjectRole: MembershipRole | null;
   organizationTier: OrganizationTier;
@@ -44,21 +34,8 @@ export async function findTokenForVerification(
       .leftJoin('memberships as m', (join) =>
         join.onRef('m.organizationId', '=', 't.organizationId').onRef('m.userId', '=', 't.subjectUserId'),
       )
+      .selectAll('t')
       .select([
-        't.id',
-        't.organizationId',
-        't.type',
-        't.subjectUserId',
-        't.scopes',
-        't.ipAllowlist',
-        't.rateLimitPerMinute',
-        't.rateLimitPerHour',
-        't.expiresAt',
-        't.active',
-        't.revokedAt',
-        't.hash',
-        't.previousHash',
-        't.previousHashExpiresAt',
         'm.role as subjectRole',
         'o.tier as organizationTier',
         'o.customRateLimitPerMinute as organizationCustomRateLimitPerMinute',

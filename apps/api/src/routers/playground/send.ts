@@ -7,15 +7,8 @@ import { buildOpenApiDocument, OPENAPI_DOCUMENT_PATH, REST_PREFIX } from '../../
 import { buildProcedureInput } from '../../rest/request.ts';
 import { type RestRouteEntry, restRouteTable } from '../../rest/route-table.ts';
 import type { Services } from '../../services.ts';
-import {
-  type Context,
-  createContextInner,
-  type RequestInfo,
-  type SessionPrincipal,
-} from '../../trpc/context.ts';
-import { createCallerFactory } from '../../trpc/init.ts';
+import { createContextInner, type RequestInfo, type SessionPrincipal } from '../../trpc/context.ts';
 import { sessionProcedure } from '../../trpc/procedures.ts';
-import { appRouter } from '../root.ts';
 import {
   type TPlaygroundSendInput,
   type TPlaygroundSendOutput,
@@ -38,22 +31,13 @@ import {
  * - A pasted token is sent as `Authorization: Bearer <token>`, exactly as a REST client would.
  * - The call itself: the REST route is resolved from the same route table the facade serves (method and path,
  *   static segments preferred over parameters), its input built by the facade's own buildProcedureInput, and
- *   the procedure invoked through a tRPC caller with `surface: 'rest'`. So the result — status, body, §7 error
+ *   the procedure invoked as the facade invokes it (route.invoke) with `surface: 'rest'`. So the result — status, body, §7 error
  *   body, headers the chain sets (the rate-limit headers) — is what /api/v1 would have answered, without an
  *   HTTP round trip and without the session cookie (the request carries no cookie at all).
  */
 
-type ProcedureFunction = (input: unknown) => Promise<unknown>;
-
-let createCaller: ((context: Context) => unknown) | undefined;
 const shapes = new Map<RestRouteEntry, ObjectShape>();
 let openApiDocument: unknown;
-
-function callerFor(request: RequestInfo, services: Services) {
-  // Built on first use: this module is part of appRouter itself, which is not yet defined while it loads.
-  createCaller ??= createCallerFactory(appRouter);
-  return createCaller(createContextInner({ services, request }));
-}
 
 function shapeOf(route: RestRouteEntry): ObjectShape {
   let shape = shapes.get(route);
@@ -62,12 +46,6 @@ function shapeOf(route: RestRouteEntry): ObjectShape {
     shapes.set(route, shape);
   }
   return shape;
-}
-
-function procedureOf(caller: unknown, path: readonly string[]): ProcedureFunction {
-  let node = caller;
-  for (const key of path) node = (node as Record<string, unknown>)[key];
-  return node as ProcedureFunction;
 }
 
 /** The path below /api/v1 and the query string found in it, if any. */
@@ -183,8 +161,8 @@ export async function sendPlaygroundRequest(
       // The facade's own input builder reads only params, query and body of the request.
       const restRequest = { params, query, body: input.body } as unknown as FastifyRequest;
       const procedureInput = buildProcedureInput(route, shapeOf(route), restRequest);
-      const caller = callerFor(playgroundRequest(request, auth, headers), services);
-      const output = await procedureOf(caller, route.procedurePath.split('.'))(procedureInput);
+      const context = createContextInner({ services, request: playgroundRequest(request, auth, headers) });
+      const output = await route.invoke(context, procedureInput);
       status = route.successStatus;
       body = status === 204 ? null : (output ?? null);
     }

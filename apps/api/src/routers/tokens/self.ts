@@ -8,20 +8,18 @@ export const selfTokenProcedure = protectedProcedure
   .meta(selfTokenMeta)
   .output(ZSelfTokenResponseSchema)
   .query(async ({ ctx }) => {
-    if (ctx.principal.kind !== 'token') {
+    if (ctx.verifiedToken === null) {
       throw new TollgateError(
         'FORBIDDEN',
         'This describes the calling API token: call it with a Bearer token.',
       );
     }
-    const self = await getSelfToken(ctx.services, ctx.principal);
+    const self = getSelfToken(ctx.verifiedToken, { at: ctx.services.clock.now(), ip: ctx.request.ip });
     const decision = rateLimitDecisionOf(ctx.request);
     if (!decision) return self;
-    const rateLimit = Object.fromEntries(
-      decision.windows.map((w) => [
-        w.window,
-        { limit: w.limit, remaining: w.remaining, reset: Math.ceil(w.resetAtMs / 1000) },
-      ]),
-    ) as TSelfTokenResponse['rateLimit'];
-    return { ...self, rateLimit };
+    const rateLimit: Record<string, { limit: number; remaining: number; reset: number }> = {};
+    for (const w of decision.windows) {
+      rateLimit[w.window] = { limit: w.limit, remaining: w.remaining, reset: Math.ceil(w.resetAtMs / 1000) };
+    }
+    return { ...self, rateLimit: rateLimit as TSelfTokenResponse['rateLimit'] };
   });

@@ -320,6 +320,33 @@ describe('tokens.self', () => {
     expect(self.rateLimits).toEqual({ perMinute: 10, perHour: 1_000 });
   });
 
+  it('answers from the verification cache, yet shows a change at once and this request as the last use', async () => {
+    const { id, token } = await harness.issueToken({
+      organizationId: org.id,
+      subjectUserId: org.users.member.id,
+      scopes: ['wiki:read'],
+    });
+    const self = harness.callerWithToken(token, { ip: '198.51.100.20' });
+    const first = await self.tokens.self();
+    expect(first).toMatchObject({
+      id,
+      status: 'active',
+      lastUsedAt: harness.clock.now().toISOString(),
+      lastUsedIp: '198.51.100.20',
+    });
+    expect(first).not.toHaveProperty('hash');
+    // A change made through the API invalidates the cached record: the next call shows it.
+    const browser = await signIn(harness, org.users.member.email, org.users.member.password);
+    await harness.caller(browser).tokens.update({ id, name: 'renamed', description: 'from the web app' });
+    harness.clock.advance(5_000);
+    const second = await self.tokens.self();
+    expect(second).toMatchObject({
+      name: 'renamed',
+      description: 'from the web app',
+      lastUsedAt: harness.clock.now().toISOString(),
+    });
+  });
+
   it('needs a token: without one it is MISSING_TOKEN', async () => {
     expect(await codeOf(harness.caller().tokens.self())).toBe('MISSING_TOKEN');
   });
