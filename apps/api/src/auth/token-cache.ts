@@ -16,7 +16,7 @@ import {
 import type { Clock } from '../clock.ts';
 import { toTokenObject } from '../core/token-object.ts';
 import type { Invalidation, InvalidationEvent } from '../invalidation.ts';
-import type { RateLimitSource } from '../ratelimit/config.ts';
+import type { RateLimitSubject } from '../ratelimit/limiter.ts';
 import type { TokenPrincipal } from '../trpc/context.ts';
 
 /**
@@ -49,7 +49,7 @@ export interface CachedToken {
   /** The limits the next issue's rate limiter applies: the organisation's tier, lowered by the token's own. */
   limits: RateLimits;
   /** What the rate limiter counts the token's requests against: tier, custom limits and the token's own. */
-  rateLimitSource: RateLimitSource;
+  rateLimitSubject: RateLimitSubject;
   /** The principal handed to procedures, with the effective scopes (token scopes ∩ the role's ceiling). */
   principal: TokenPrincipal;
   /**
@@ -94,13 +94,17 @@ export function compileCachedToken(row: TokenVerificationRow, presentedHash: str
     tokenIpAllowed: compileIpAllowlist(row.ipAllowlist),
     organizationIpAllowed: compileIpAllowlist(policy.allowedIpRanges),
     limits: limitsOf(row),
-    rateLimitSource: {
-      tier: row.organizationTier as Tier,
-      organizationCustom: {
-        perMinute: row.organizationCustomRateLimitPerMinute,
-        perHour: row.organizationCustomRateLimitPerHour,
+    rateLimitSubject: {
+      organizationId: row.organizationId,
+      tokenId: row.id,
+      source: {
+        tier: row.organizationTier as Tier,
+        organizationCustom: {
+          perMinute: row.organizationCustomRateLimitPerMinute,
+          perHour: row.organizationCustomRateLimitPerHour,
+        },
+        token: { perMinute: row.rateLimitPerMinute, perHour: row.rateLimitPerHour },
       },
-      token: { perMinute: row.rateLimitPerMinute, perHour: row.rateLimitPerHour },
     },
     principal,
     tokenObject: Object.freeze(toTokenObject(row, new Date())),

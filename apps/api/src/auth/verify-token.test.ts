@@ -48,7 +48,7 @@ describe('verifyToken', () => {
       authorization,
       ip: opts.ip ?? '203.0.113.7',
       requiredScope: opts.scope === undefined ? 'wiki:read' : opts.scope,
-    }).then((verified) => verified.principal);
+    }).then((verified) => verified.token.principal);
 
   const issue = (opts: Partial<Parameters<TestHarness['issueToken']>[0]> = {}) =>
     h.issueToken({

@@ -6,9 +6,16 @@ import {
   type SetHeader,
   withFailedAuthLimit,
 } from '../ratelimit/enforce.ts';
+import type { RateLimitDecision } from '../ratelimit/limiter.ts';
 import type { Services } from '../services.ts';
 import { hashTokenNative } from './hash.ts';
 import { type CachedToken, compileCachedToken, type VerifiedToken } from './token-cache.ts';
+
+/** A request's successful verification: the token as loaded, and how the request was counted (§6). */
+export interface Verification {
+  token: VerifiedToken;
+  rateLimit: RateLimitDecision;
+}
 
 export interface VerifyTokenInput {
   /** The raw Authorization header; null when the request has none. */
@@ -35,12 +42,12 @@ const BEARER = /^Bearer[ \t]+(\S+)[ \t]*$/i;
 export async function verifyToken(
   services: VerificationServices,
   input: VerifyTokenInput,
-): Promise<VerifiedToken> {
+): Promise<Verification> {
   // Failed authentications are limited per client address (§6), so that guessing tokens is slow.
   return withFailedAuthLimit(services, input.ip, input.request, () => verifyBearer(services, input));
 }
 
-async function verifyBearer(services: VerificationServices, input: VerifyTokenInput): Promise<VerifiedToken> {
+async function verifyBearer(services: VerificationServices, input: VerifyTokenInput): Promise<Verification> {
   const { authorization, ip, requiredScope } = input;
   if (authorization === null || authorization.trim() === '') throw new TollgateError('MISSING_TOKEN');
 
@@ -76,7 +83,7 @@ async function verifyTokenHash(
   ip: string,
   requiredScope: Scope | null,
   request: { setHeader: SetHeader } | undefined,
-): Promise<VerifiedToken> {
+): Promise<Verification> {
   const now = services.clock.now();
   const nowMs = now.getTime();
   // The warm path stays synchronous; only a miss waits for the database.
@@ -110,11 +117,7 @@ async function verifyTokenHash(
     throw new TollgateError('IP_NOT_ALLOWED', `Requests from ${ip} are not allowed with this API token.`);
   }
   // Rate limit (§6), between the IP check and the scope check: the organisation's counters, and the token's own.
-  await enforceRateLimit(
-    services,
-    { organizationId: record.organizationId, tokenId: record.tokenId, source: record.rateLimitSource },
-    request,
-  );
+  const rateLimit = await enforceRateLimit(services, record.rateLimitSubject, request);
   if (requiredScope !== null && !record.principal.scopes.has(requiredScope)) {
     throw new TollgateError(
       'INSUFFICIENT_SCOPE',
@@ -123,7 +126,7 @@ async function verifyTokenHash(
   }
 
   services.usage.record(record.tokenId, record.organizationId, ip, now);
-  return record;
+  return { token: record, rateLimit };
 }
 
 async function loadToken(services: VerificationServices, hash: string): Promise<CachedToken | undefined> {
@@ -148,7 +151,7 @@ export async function verifyTokenById(
     requiredScope: Scope | null;
     request?: { setHeader: SetHeader };
   },
-): Promise<VerifiedToken> {
+): Promise<Verification> {
   const row = await services.db
     .selectFrom('tokens')
     .select('hash')

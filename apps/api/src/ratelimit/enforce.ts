@@ -8,14 +8,6 @@ export type SetHeader = (name: string, value: string) => void;
 
 type RateLimitServices = Pick<Services, 'rateLimits'>;
 
-/** The decision of each request that was counted, for `tokens.self` (keyed by the request object). */
-const decisions = new WeakMap<object, RateLimitDecision>();
-
-/** The rate-limit state of the current request, when it was counted (any authenticated request). */
-export function rateLimitDecisionOf(request: object): RateLimitDecision | undefined {
-  return decisions.get(request);
-}
-
 /**
  * Sets the headers of §6 for a counted request: `X-RateLimit-*` for the window closest to exhaustion, the IETF
  * draft fields `RateLimit-Policy` (both windows) and `RateLimit` (that same window), and `Retry-After` when
@@ -46,10 +38,7 @@ export async function enforceRateLimit(
   request?: { setHeader: SetHeader },
 ): Promise<RateLimitDecision> {
   const decision = await services.rateLimits.consume(subject);
-  if (request) {
-    decisions.set(request, decision);
-    setRateLimitHeaders(request, decision);
-  }
+  if (request) setRateLimitHeaders(request, decision);
   if (!decision.allowed) throw new TollgateError('RATE_LIMITED');
   return decision;
 }

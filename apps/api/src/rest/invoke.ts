@@ -1,4 +1,4 @@
-import { getTRPCErrorFromUnknown } from '@trpc/server';
+import { getTRPCErrorFromUnknown, TRPCError } from '@trpc/server';
 import type { Context } from '../trpc/context.ts';
 import type { ProcedureMeta } from '../trpc/init.ts';
 
@@ -26,7 +26,10 @@ interface MiddlewareOptions {
   }) => Promise<MiddlewareResult>;
 }
 
-type Middleware = (options: MiddlewareOptions) => Promise<MiddlewareResult>;
+type Middleware = ((options: MiddlewareOptions) => Promise<MiddlewareResult>) & {
+  /** Set by tRPC on its own middlewares: `input`, `output` and `errors` (its error formatter). */
+  _type?: string;
+};
 
 /** The runtime definition of a built procedure, as tRPC 11 keeps it in `router._def.procedures`. */
 export interface ProcedureRuntime {
@@ -34,6 +37,8 @@ export interface ProcedureRuntime {
     type: 'query' | 'mutation' | 'subscription';
     meta?: ProcedureMeta;
     middlewares: Middleware[];
+    /** The output parser given to `.output()`, if any. */
+    output?: unknown;
   };
 }
 
@@ -49,8 +54,14 @@ export type ProcedureInvoker = (ctx: Context, rawInput: unknown) => Promise<unkn
  * behaviour on every route of the matrix.
  */
 export function procedureInvoker(path: string, procedure: ProcedureRuntime): ProcedureInvoker {
-  const { middlewares, meta, type } = procedure._def;
+  const { meta, type } = procedure._def;
   if (type === 'subscription') throw new Error(`${path}: a subscription cannot be invoked`);
+  const middlewares = procedure._def.middlewares.flatMap((middleware): Middleware[] => {
+    // tRPC's error formatter only shapes errors for tRPC's own wire format, which REST never reads.
+    if (middleware._type === 'errors') return [];
+    if (middleware._type === 'output') return [outputMiddleware(path, procedure._def.output)];
+    return [middleware];
+  });
 
   async function run(
     index: number,
@@ -86,5 +97,44 @@ export function procedureInvoker(path: string, procedure: ProcedureRuntime): Pro
     const result = await run(0, ctx, undefined, () => Promise.resolve(rawInput));
     if (!result.ok) throw result.error;
     return result.data;
+  };
+}
+
+interface ParsingSchema {
+  parse(value: unknown): unknown;
+  parseAsync(value: unknown): Promise<unknown>;
+}
+
+function isParsingSchema(value: unknown): value is ParsingSchema {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as ParsingSchema).parse === 'function' &&
+    typeof (value as ParsingSchema).parseAsync === 'function'
+  );
+}
+
+/**
+ * tRPC's output validation — the resolver's result parsed by the `.output()` schema (unknown keys stripped),
+ * a failure being INTERNAL_SERVER_ERROR "Output validation failed" — with a native spread of the result.
+ */
+function outputMiddleware(path: string, schema: unknown): Middleware {
+  if (!isParsingSchema(schema)) throw new Error(`${path}: the output parser is not a zod schema`);
+  return async ({ next }) => {
+    const result = await next();
+    if (!result.ok) return result;
+    try {
+      let data: unknown;
+      try {
+        data = schema.parse(result.data);
+      } catch (error) {
+        // A schema with asynchronous refinements refuses synchronous parsing; anything else is a real failure.
+        if ((error as { issues?: unknown }).issues !== undefined) throw error;
+        data = await schema.parseAsync(result.data);
+      }
+      return { ...result, data };
+    } catch (cause) {
+      throw new TRPCError({ message: 'Output validation failed', code: 'INTERNAL_SERVER_ERROR', cause });
+    }
   };
 }

@@ -61,9 +61,10 @@ export const restPlugin: FastifyPluginAsync<RestPluginOptions> = async (app, opt
   );
 
   // Responses may hold secrets (a token's plain value on create and rotate): never stored by a cache.
-  app.addHook('onSend', async (_request, reply, payload) => {
+  app.addHook('onSend', (_request, reply, payload, done) => {
+    // Callback style: on every response of the prefix, a promise less than an async hook.
     if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
-    return payload;
+    done(null, payload);
   });
 
   const document = buildOpenApiDocument(routes);

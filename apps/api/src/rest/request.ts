@@ -1,6 +1,6 @@
 import { TollgateError } from '@tollgate/domain';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { RequestInfo } from '../trpc/context.ts';
+import type { CookieOptions, RequestInfo } from '../trpc/context.ts';
 import { itemsOf, type JsonSchema, type ObjectShape, typesOf } from './json-schema.ts';
 import { BODY_METHODS, type RestRouteEntry } from './route-table.ts';
 
@@ -32,28 +32,50 @@ export function isSameOriginBrowserCall(request: FastifyRequest): boolean {
 /**
  * The request as procedures see it, for a call through the REST facade: `surface: 'rest'` (so the chain applies
  * the organisation's apiAccess policy to sessions), and cookies only for same-origin browser calls — anything
- * else is treated as carrying no cookie at all, and so needs a Bearer token.
+ * else is treated as carrying no cookie at all, and so needs a Bearer token. A class rather than an object of
+ * closures: one is made per request, and the cookie rule is only worked out when a cookie is asked for.
  */
+class RestRequestInfo implements RequestInfo {
+  readonly surface = 'rest' as const;
+  readonly ip: string;
+  readonly userAgent: string | null;
+  readonly authorization: string | null;
+  readonly csrfToken: string | null;
+  readonly secure: boolean;
+  readonly #request: FastifyRequest;
+  readonly #reply: FastifyReply;
+  #cookiesAllowed: boolean | undefined;
+
+  constructor(request: FastifyRequest, reply: FastifyReply) {
+    this.#request = request;
+    this.#reply = reply;
+    this.ip = request.ip;
+    this.userAgent = header(request.headers['user-agent']);
+    this.authorization = header(request.headers.authorization);
+    this.csrfToken = header(request.headers['x-csrf-token']);
+    this.secure = request.protocol === 'https';
+  }
+
+  getCookie(name: string): string | undefined {
+    this.#cookiesAllowed ??= isSameOriginBrowserCall(this.#request);
+    return this.#cookiesAllowed ? this.#request.cookies[name] : undefined;
+  }
+
+  setCookie(name: string, value: string, options: CookieOptions): void {
+    this.#reply.setCookie(name, value, options);
+  }
+
+  clearCookie(name: string, options?: CookieOptions): void {
+    this.#reply.clearCookie(name, options);
+  }
+
+  setHeader(name: string, value: string): void {
+    this.#reply.header(name, value);
+  }
+}
+
 export function restRequestInfo(request: FastifyRequest, reply: FastifyReply): RequestInfo {
-  const cookiesAllowed = isSameOriginBrowserCall(request);
-  return {
-    surface: 'rest',
-    ip: request.ip,
-    userAgent: header(request.headers['user-agent']),
-    authorization: header(request.headers.authorization),
-    csrfToken: header(request.headers['x-csrf-token']),
-    secure: request.protocol === 'https',
-    getCookie: (name) => (cookiesAllowed ? request.cookies[name] : undefined),
-    setCookie: (name, value, options) => {
-      reply.setCookie(name, value, options);
-    },
-    clearCookie: (name, options) => {
-      reply.clearCookie(name, options);
-    },
-    setHeader: (name, value) => {
-      reply.header(name, value);
-    },
-  };
+  return new RestRequestInfo(request, reply);
 }
 
 const NUMBER = /^-?(?:\d+|\d*\.\d+)(?:e[+-]?\d+)?$/i;

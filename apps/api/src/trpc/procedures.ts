@@ -1,7 +1,6 @@
 import { TollgateError } from '@tollgate/domain';
 import { authenticateSession, verifyCsrfToken } from '../auth/session.ts';
-import type { VerifiedToken } from '../auth/token-cache.ts';
-import { verifyToken, verifyTokenById } from '../auth/verify-token.ts';
+import { type Verification, verifyToken, verifyTokenById } from '../auth/verify-token.ts';
 import { enforceSessionRateLimit } from '../ratelimit/enforce.ts';
 import { assertSessionAllowedOnRest } from '../rest/sessions.ts';
 import type { Principal, SessionPrincipal } from './context.ts';
@@ -30,24 +29,24 @@ export const protectedProcedure = baseProcedure.use(async ({ ctx, meta, type, ne
     throw new Error('protected procedure without a declared scope');
   }
   let principal: Principal;
-  // The calling token's stored fields as verification loaded them; null for a session.
-  let verifiedToken: VerifiedToken | null = null;
+  // The calling token as verification loaded it and how the request was counted; null for a session.
+  let verification: Verification | null = null;
   if (ctx.request.playgroundToken) {
-    verifiedToken = await verifyTokenById(ctx.services, {
+    verification = await verifyTokenById(ctx.services, {
       ...ctx.request.playgroundToken,
       ip: ctx.request.ip,
       requiredScope,
       request: ctx.request,
     });
-    principal = verifiedToken.principal;
+    principal = verification.token.principal;
   } else if (ctx.request.authorization !== null) {
-    verifiedToken = await verifyToken(ctx.services, {
+    verification = await verifyToken(ctx.services, {
       authorization: ctx.request.authorization,
       ip: ctx.request.ip,
       requiredScope,
       request: ctx.request,
     });
-    principal = verifiedToken.principal;
+    principal = verification.token.principal;
   } else {
     const session = await authenticateSession(ctx.services, ctx.request);
     if (!session) throw new TollgateError('MISSING_TOKEN');
@@ -63,5 +62,5 @@ export const protectedProcedure = baseProcedure.use(async ({ ctx, meta, type, ne
     }
     principal = session;
   }
-  return next({ ctx: { principal, verifiedToken, organizationId: principal.organizationId as string } });
+  return next({ ctx: { principal, verification, organizationId: principal.organizationId as string } });
 });
