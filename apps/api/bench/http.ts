@@ -34,10 +34,10 @@ const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
 
 const QUICK = process.env.BENCH_QUICK === '1';
 const CONNECTIONS = 50;
-const DURATION_SECONDS = QUICK ? 2 : 5;
+const DURATION_SECONDS = QUICK ? 2 : 3;
 const WARMUP_SECONDS = QUICK ? 1 : 2;
 /** Every target is measured this many times, the targets taking turns; the median round is reported. */
-const ROUNDS = QUICK ? 1 : 3;
+const ROUNDS = QUICK ? 1 : 5;
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/15';
 const TARGETS = { memory: 0.5, redis: 0.35 } as const;
 

@@ -41,7 +41,8 @@ import {
 } from '@tollgate/domain';
 import type { z } from 'zod';
 import { type AuditActor, actorOf, recordAudit, SYSTEM_ACTOR } from '../audit/record.ts';
-import type { VerifiedToken } from '../auth/token-cache.ts';
+import type { Verification } from '../auth/verify-token.ts';
+import type { RateLimitWindowName } from '../ratelimit/config.ts';
 import type { Services } from '../services.ts';
 import type { Principal, RequestInfo } from '../trpc/context.ts';
 import { enqueueWebhookEvent } from '../webhooks/outbox.ts';
@@ -674,15 +675,35 @@ export async function rotateToken(
 /**
  * The calling token as `tokens.self` shows it, answered from what verification loaded (no query): its token
  * object, active (it has just passed every check of §3), with lastUsedAt/lastUsedIp being this very request,
- * its effective scopes and the lower of the organisation's and the token's limits.
+ * its effective scopes, the lower of the organisation's and the token's limits, and the live counters.
  */
-export function getSelfToken(verified: VerifiedToken, use: { at: Date; ip: string }): SelfToken {
+export function getSelfToken(
+  verification: Verification,
+  use: { at: Date; ip: string },
+): SelfToken & { rateLimit: Record<RateLimitWindowName, RateLimitWindow> } {
+  const { token, rateLimit } = verification;
+  const windows = {} as Record<RateLimitWindowName, RateLimitWindow>;
+  for (const window of rateLimit.windows) {
+    windows[window.window] = {
+      limit: window.limit,
+      remaining: window.remaining,
+      reset: Math.ceil(window.resetAtMs / 1000),
+    };
+  }
   return {
-    ...verified.tokenObject,
+    ...token.tokenObject,
     status: 'active',
     lastUsedAt: use.at.toISOString(),
     lastUsedIp: use.ip,
-    effectiveScopes: verified.effectiveScopes as Scope[],
-    rateLimits: verified.limits,
+    effectiveScopes: token.effectiveScopes as Scope[],
+    rateLimits: token.limits,
+    rateLimit: windows,
   };
+}
+
+/** One window's counter as `tokens.self` reports it (reset in Unix seconds). */
+export interface RateLimitWindow {
+  limit: number;
+  remaining: number;
+  reset: number;
 }

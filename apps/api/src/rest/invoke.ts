@@ -46,12 +46,12 @@ export interface ProcedureRuntime {
 export type ProcedureInvoker = (ctx: Context, rawInput: unknown) => Promise<unknown>;
 
 /**
- * Runs a procedure exactly as a tRPC caller does — its own middlewares in order (error formatting, the
- * authentication chain, input parsing, output validation, the resolver), each `next()` merging the context
- * the middleware adds — without building a caller proxy per request. This is tRPC 11's `callRecursive`, with
- * native object spreads: the library's compiled spread helper defines every property one by one and was a
- * tenth of the REST facade's time per request (BENCHMARKS.md). route-table.test.ts holds it to the caller's
- * behaviour on every route of the matrix.
+ * Runs a procedure as a tRPC caller does — its own middlewares in order (the authentication chain, input
+ * parsing, output validation, the resolver), each `next()` merging the context the middleware adds — without
+ * building a caller proxy per request. This is tRPC 11's `callRecursive` with native object spreads (the
+ * library's compiled spread helper defines every property one by one), leaving out tRPC's error formatter,
+ * which only shapes errors for tRPC's own wire format and which REST never reads. invoke.test.ts holds it to a
+ * caller's results; the REST matrix runs every route through it.
  */
 export function procedureInvoker(path: string, procedure: ProcedureRuntime): ProcedureInvoker {
   const { meta, type } = procedure._def;
@@ -80,13 +80,15 @@ export function procedureInvoker(path: string, procedure: ProcedureRuntime): Pro
         getRawInput,
         meta,
         signal: undefined,
-        next: (options) =>
-          run(
+        // Method syntax, not an arrow: tsx (esbuild keepNames) would name every arrow made per call.
+        next(options) {
+          return run(
             index + 1,
             options?.ctx ? { ...ctx, ...options.ctx } : ctx,
             options && 'input' in options ? options.input : input,
             options?.getRawInput ?? getRawInput,
-          ),
+          );
+        },
       });
     } catch (cause) {
       return { ok: false, error: getTRPCErrorFromUnknown(cause), marker: 'middlewareMarker' };

@@ -18,7 +18,7 @@ export interface RestPluginOptions {
 
 /**
  * The REST facade (§7), to be registered under /api/v1: one route per procedure that declares `rest` in its
- * meta, each invoking that same procedure through a tRPC caller (the same chain, checks and audit as /trpc),
+ * meta, each invoking that same procedure with its own middleware chain (the same checks and audit as /trpc),
  * plus the OpenAPI document. Every error of this prefix, Fastify's own included (malformed JSON, body too
  * large, wrong content type, unknown route), is answered with the §7 error body.
  */

@@ -1,5 +1,5 @@
 import { isTollgateError, type Scope } from '@tollgate/domain';
-import { initTRPC } from '@trpc/server';
+import { initTRPC, TRPCError } from '@trpc/server';
 import type { Context } from './context.ts';
 import { toTollgateError, toTRPCError } from './errors.ts';
 
@@ -50,19 +50,43 @@ export const middleware = t.middleware;
 export const createCallerFactory = t.createCallerFactory;
 
 /**
- * Converts TollgateErrors thrown anywhere below into tRPC errors with the matching status, and logs what
- * is not a TollgateError (an internal failure the caller only sees as INTERNAL).
+ * What every procedure's chain does with a failed result: a TollgateError (thrown anywhere below) becomes the
+ * tRPC error with the matching status; anything else is logged, as an internal failure the caller only sees
+ * as INTERNAL.
  */
+export function mapFailure(
+  ctx: Context,
+  path: string,
+  result: { ok: true } | { ok: false; error: TRPCError },
+): void {
+  if (result.ok) return;
+  const cause = result.error.cause;
+  if (isTollgateError(cause)) throw toTRPCError(cause);
+  if (result.error.code === 'INTERNAL_SERVER_ERROR') {
+    ctx.services.log.error({ err: cause ?? result.error, path }, 'procedure failed');
+  }
+}
+
+/** The same for an error a chain's first middleware throws itself (see protectedProcedure). */
+export function mapThrown(ctx: Context, path: string, error: unknown): unknown {
+  if (isTollgateError(error)) return toTRPCError(error);
+  if (!(error instanceof TRPCError) || error.code === 'INTERNAL_SERVER_ERROR') {
+    ctx.services.log.error({ err: error, path }, 'procedure failed');
+  }
+  return error;
+}
+
 const mapErrors = t.middleware(async ({ ctx, next, path }) => {
   const result = await next();
-  if (!result.ok) {
-    const cause = result.error.cause;
-    if (isTollgateError(cause)) throw toTRPCError(cause);
-    if (result.error.code === 'INTERNAL_SERVER_ERROR') {
-      ctx.services.log.error({ err: cause ?? result.error, path }, 'procedure failed');
-    }
-  }
+  mapFailure(ctx, path, result);
   return result;
 });
 
+/** Every procedure starts here: errors mapped by {@link mapFailure}. */
 export const baseProcedure = t.procedure.use(mapErrors);
+
+/**
+ * The builder without the error mapping, for a chain whose first middleware maps errors itself with
+ * {@link mapFailure} and {@link mapThrown} — one step less on the hot path (protectedProcedure).
+ */
+export const unmappedProcedure = t.procedure;
