@@ -10,6 +10,7 @@ const ZRateLimitWindowSchema = z.object({
 });
 
 export const ZSelfTokenResponseSchema = ZToken.extend({
+  lastUsedAt: ZToken.shape.lastUsedAt.describe('This very request: asking is itself a use of the token'),
   effectiveScopes: ZScopeList.describe(
     "Token scopes ∩ the subject's current role ceiling (service tokens: token scopes)",
   ),
