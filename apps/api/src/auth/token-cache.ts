@@ -62,7 +62,7 @@ export interface CachedToken {
   effectiveScopes: readonly Scope[];
 }
 
-/** What a successful verification hands on: the principal, the token's stored fields and its limits. */
+/** What a successful verification hands on: the principal, the token object, its effective scopes and limits. */
 export type VerifiedToken = Pick<CachedToken, 'principal' | 'tokenObject' | 'effectiveScopes' | 'limits'>;
 
 /** Prepares a looked-up row for the request path (scopes intersected, IP lists compiled, policy resolved). */
