@@ -120,7 +120,7 @@ async function bareTarget(name: string, headers: Record<string, string>, body: s
 }
 
 /** An enterprise organisation and a service token without IP restrictions: what the load presents. */
-export async function seedServiceToken(database: DatabaseHandle): Promise<string> {
+async function seedServiceToken(database: DatabaseHandle): Promise<string> {
   const organizationId = newId('organization');
   await database.db
     .insertInto('organizations')

@@ -67,9 +67,11 @@ async function verifyBearer(services: VerificationServices, input: VerifyTokenIn
   }
 
   const hash = hashTokenNative(token);
+  const now = services.clock.now();
+  const cached = services.tokenCache.get(hash, now.getTime());
   // A lookup that would reach the database first asks whether another process saw this address fail too often.
-  if (services.tokenCache.get(hash) === undefined) await assertFailedAuthAllowed(services, ip, input.request);
-  return verifyTokenHash(services, hash, ip, requiredScope, input.request);
+  if (cached === undefined) await assertFailedAuthAllowed(services, ip, input.request);
+  return verifyTokenHash(services, hash, ip, requiredScope, input.request, { now, cached });
 }
 
 /**
@@ -83,11 +85,13 @@ async function verifyTokenHash(
   ip: string,
   requiredScope: Scope | null,
   request: { setHeader: SetHeader } | undefined,
+  /** The cache lookup the caller already made, and when; absent: looked up here. */
+  seen?: { now: Date; cached: CachedToken | null | undefined },
 ): Promise<Verification> {
-  const now = services.clock.now();
+  const now = seen?.now ?? services.clock.now();
   const nowMs = now.getTime();
   // The warm path stays synchronous; only a miss waits for the database.
-  const cached = services.tokenCache.get(hash, nowMs);
+  const cached = seen ? seen.cached : services.tokenCache.get(hash, nowMs);
   const record =
     cached === undefined ? await services.tokenCache.resolve(hash, () => loadToken(services, hash)) : cached;
   if (!record) throw new TollgateError('INVALID_TOKEN');

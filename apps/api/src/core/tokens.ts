@@ -78,6 +78,8 @@ export interface SelfToken extends TToken {
   effectiveScopes: Scope[];
   /** The limits this token's requests are held to: the lower of the organisation's and its own. */
   rateLimits: RateLimits;
+  /** The live counters after this request, per window. */
+  rateLimit: Record<RateLimitWindowName, RateLimitWindow>;
 }
 
 /** What an actor may do with tokens, worked out once per call. */
@@ -677,10 +679,7 @@ export async function rotateToken(
  * object, active (it has just passed every check of §3), with lastUsedAt/lastUsedIp being this very request,
  * its effective scopes, the lower of the organisation's and the token's limits, and the live counters.
  */
-export function getSelfToken(
-  verification: Verification,
-  use: { at: Date; ip: string },
-): SelfToken & { rateLimit: Record<RateLimitWindowName, RateLimitWindow> } {
+export function getSelfToken(verification: Verification, use: { at: Date; ip: string }): SelfToken {
   const { token, rateLimit } = verification;
   const windows = {} as Record<RateLimitWindowName, RateLimitWindow>;
   for (const window of rateLimit.windows) {

@@ -1,4 +1,3 @@
-import type { RateLimits } from '@tollgate/domain';
 import type { Logger } from 'pino';
 import type { RateLimiterAbstract, RateLimiterRes } from 'rate-limiter-flexible';
 import {
@@ -116,17 +115,6 @@ export class RateLimiterService {
     return `${this.#keyPrefix}:${name}`;
   }
 
-  /** The limits a request of this source is held to (the organisation's, lowered by the token's own). */
-  limitsOf(source: RateLimitSource): { organization: RateLimits; token: Partial<RateLimits> } {
-    return {
-      organization: organizationLimitsOf(source, this.#tiers),
-      token: {
-        ...(source.token?.perMinute != null && { perMinute: source.token.perMinute }),
-        ...(source.token?.perHour != null && { perHour: source.token.perHour }),
-      },
-    };
-  }
-
   /**
    * What a source's requests are counted against, worked out once per source object (the token cache and the
    * session path keep theirs for a while): per window the organisation's limit and the token's when lower.
@@ -134,11 +122,11 @@ export class RateLimiterService {
   #planOf(source: RateLimitSource): Plan {
     let plan = this.#plans.get(source);
     if (plan === undefined) {
-      const limits = this.limitsOf(source);
+      const organizationLimits = organizationLimitsOf(source, this.#tiers);
       const windows = RATE_LIMIT_WINDOWS.map((window) => {
-        const organization = limits.organization[window.field];
-        const token = limits.token[window.field];
-        return { organization, token: token !== undefined && token < organization ? token : null };
+        const organization = organizationLimits[window.field];
+        const token = source.token?.[window.field];
+        return { organization, token: token != null && token < organization ? token : null };
       });
       plan = {
         windows,
