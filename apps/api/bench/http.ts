@@ -7,7 +7,7 @@ import { createServer, type Server } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { cpus, loadavg, totalmem } from 'node:os';
-import { type DatabaseHandle, jsonb } from '@tollgate/db';
+import { type DatabaseHandle, insertOrganization, insertToken } from '@tollgate/db';
 import { DEFAULT_POLICY, newId, newToken } from '@tollgate/domain';
 import { pino } from 'pino';
 import { loadEnv } from '../src/env.ts';
@@ -122,47 +122,23 @@ async function bareTarget(name: string, headers: Record<string, string>, body: s
 /** An enterprise organisation and a service token without IP restrictions: what the load presents. */
 async function seedServiceToken(database: DatabaseHandle): Promise<string> {
   const organizationId = newId('organization');
-  await database.db
-    .insertInto('organizations')
-    .values({
-      id: organizationId,
-      name: 'HTTP benchmark',
-      slug: `bench-http-${organizationId.slice(-8).toLowerCase()}`,
-      tier: 'enterprise',
-      customRateLimitPerMinute: null,
-      customRateLimitPerHour: null,
-      policy: jsonb(DEFAULT_POLICY),
-    })
-    .execute();
+  await insertOrganization(database.db, {
+    id: organizationId,
+    name: 'HTTP benchmark',
+    slug: `bench-http-${organizationId.slice(-8).toLowerCase()}`,
+    tier: 'enterprise',
+    policy: DEFAULT_POLICY,
+  });
   const { token, hash, prefix } = newToken('service');
-  await database.db
-    .insertInto('tokens')
-    .values({
-      id: newId('token'),
-      organizationId,
-      type: 'service',
-      subjectUserId: null,
-      createdByUserId: null,
-      createdByTokenId: null,
-      name: 'http bench',
-      description: null,
-      environment: null,
-      scopes: ['wiki:read'],
-      ipAllowlist: [],
-      rateLimitPerMinute: null,
-      rateLimitPerHour: null,
-      expiresAt: null,
-      active: true,
-      revokedAt: null,
-      lastUsedAt: null,
-      lastUsedIp: null,
-      prefix,
-      hash,
-      previousHash: null,
-      previousHashExpiresAt: null,
-      expiryNotifiedAt: null,
-    })
-    .execute();
+  await insertToken(database.db, {
+    id: newId('token'),
+    organizationId,
+    type: 'service',
+    name: 'http bench',
+    scopes: ['wiki:read'],
+    prefix,
+    hash,
+  });
   return token;
 }
 
