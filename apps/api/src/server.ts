@@ -7,6 +7,7 @@ import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import type { Env } from './env.ts';
 import { loggerOptions } from './logger.ts';
 import { restFacade } from './rest/plugin.ts';
+import type { CookieCodec } from './rest/request.ts';
 import { type AppRouter, appRouter } from './routers/root.ts';
 import type { Services } from './services.ts';
 import { createFastifyContextFactory } from './trpc/fastify-context.ts';
@@ -42,8 +43,6 @@ export async function buildServer({
     }),
   });
 
-  await app.register(fastifyCookie);
-
   app.get('/healthz', async () => ({ status: 'ok' }));
 
   app.get('/readyz', async (_request, reply) => {
@@ -60,15 +59,23 @@ export async function buildServer({
     }
   });
 
-  await app.register(fastifyTRPCPlugin, {
-    prefix: '/trpc',
-    trpcOptions: {
-      router: appRouter,
-      createContext: createFastifyContextFactory(services),
-    } satisfies FastifyTRPCPluginOptions<AppRouter>['trpcOptions'],
+  // The web app's session cookie is set and read through tRPC: the cookie plugin's hooks (parse every request,
+  // write Set-Cookie on every response) run there only. /api/v1 parses a cookie only when a procedure asks.
+  let cookies: CookieCodec | undefined;
+  await app.register(async (trpcScope) => {
+    await trpcScope.register(fastifyCookie);
+    cookies = { parse: trpcScope.parseCookie, serialize: trpcScope.serializeCookie };
+    await trpcScope.register(fastifyTRPCPlugin, {
+      prefix: '/trpc',
+      trpcOptions: {
+        router: appRouter,
+        createContext: createFastifyContextFactory(services),
+      } satisfies FastifyTRPCPluginOptions<AppRouter>['trpcOptions'],
+    });
   });
 
-  await app.register(restFacade, { services });
+  if (cookies === undefined) throw new Error('the cookie plugin did not load');
+  await app.register(restFacade, { services, cookies });
 
   if (existsSync(webDist)) {
     await app.register(fastifyStatic, { root: webDist, wildcard: false });

@@ -45,6 +45,8 @@ describe('REST facade: the §7 error contract', () => {
       code,
     });
     expect(response.headers['content-type']).toMatch(/^application\/json/);
+    // Like every /api/v1 response, errors (Fastify's own included) are never stored by a cache.
+    expect(response.headers['cache-control']).toBe('no-store');
     const body = ZErrorBodySchema.parse(response.json());
     expect(response.body).not.toMatch(/\bat .*\.(ts|js):\d+|stack|FST_/);
     return body;

@@ -1,4 +1,4 @@
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, hash, randomBytes, timingSafeEqual } from 'node:crypto';
 import {
   deleteSession,
   type Executor,
@@ -24,7 +24,7 @@ const SECRET_BYTES = 32;
 const SECRET_PATTERN = /^[A-Za-z0-9_-]{43}$/;
 
 function sha256Hex(value: string): string {
-  return createHash('sha256').update(value, 'utf8').digest('hex');
+  return hash('sha256', value, 'hex');
 }
 
 /**
@@ -155,9 +155,7 @@ export function verifyCsrfToken(
   header: string | null,
 ): void {
   const expected = Buffer.from(session.csrfTokenHash, 'hex');
-  const actual = header
-    ? createHash('sha256').update(header, 'utf8').digest()
-    : Buffer.alloc(expected.length);
+  const actual = header ? hash('sha256', header, 'buffer') : Buffer.alloc(expected.length);
   if (!header || expected.length !== actual.length || !timingSafeEqual(expected, actual)) {
     throw new TollgateError('FORBIDDEN', 'Missing or invalid CSRF token.');
   }

@@ -53,7 +53,15 @@ export function toRestError(error: unknown): TollgateError {
   return new TollgateError('INTERNAL');
 }
 
-/** Sends the §7 error body with its status. */
+export const CACHE_CONTROL = 'cache-control';
+/** Every /api/v1 response: some carry secrets (a token's plain value on create and rotate). */
+export const NO_STORE = 'no-store';
+
+/** Sends the §7 error body with its status (and, as every /api/v1 response, `Cache-Control: no-store`). */
 export function sendRestError(reply: FastifyReply, error: TollgateError): FastifyReply {
-  return reply.code(error.status).type('application/json; charset=utf-8').send(errorBody(error));
+  return reply
+    .code(error.status)
+    .header(CACHE_CONTROL, NO_STORE)
+    .type('application/json; charset=utf-8')
+    .send(errorBody(error));
 }

@@ -4,14 +4,16 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { Services } from '../services.ts';
 import type { Context } from '../trpc/context.ts';
 import { renderDocsPage } from './docs-page.ts';
-import { sendRestError, toRestError } from './errors.ts';
+import { CACHE_CONTROL, NO_STORE, sendRestError, toRestError } from './errors.ts';
 import { inputJsonSchema, objectShape } from './json-schema.ts';
 import { buildOpenApiDocument, OPENAPI_DOCUMENT_PATH, REST_PREFIX } from './openapi.ts';
-import { buildProcedureInput, restRequestInfo } from './request.ts';
+import { buildProcedureInput, type CookieCodec, restRequestInfo } from './request.ts';
 import { restRouteTable } from './route-table.ts';
 
 export interface RestPluginOptions {
   services: Services;
+  /** The cookie plugin's parser and serialiser; a Cookie header is parsed only when a procedure asks for one. */
+  cookies: CookieCodec;
   /** Largest accepted JSON body in bytes; the server's bodyLimit when absent. */
   bodyLimit?: number;
 }
@@ -60,15 +62,10 @@ export const restPlugin: FastifyPluginAsync<RestPluginOptions> = async (app, opt
     ),
   );
 
-  // Responses may hold secrets (a token's plain value on create and rotate): never stored by a cache.
-  app.addHook('onSend', (_request, reply, payload, done) => {
-    // Callback style: on every response of the prefix, a promise less than an async hook.
-    if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
-    done(null, payload);
-  });
-
   const document = buildOpenApiDocument(routes);
-  app.get(OPENAPI_DOCUMENT_PATH, async () => document);
+  app.get(OPENAPI_DOCUMENT_PATH, async (_request, reply) =>
+    reply.header(CACHE_CONTROL, NO_STORE).send(document),
+  );
 
   for (const route of routes) {
     const shape = objectShape(inputJsonSchema(route.inputs));
@@ -76,7 +73,10 @@ export const restPlugin: FastifyPluginAsync<RestPluginOptions> = async (app, opt
       method: route.method,
       url: route.fastifyPath,
       handler: async (request, reply) => {
-        const context: Context = { services, request: restRequestInfo(request, reply) };
+        // Responses may hold secrets (a token's plain value on create and rotate): never stored by a cache.
+        // Set here and in sendRestError rather than in an onSend hook: a hook costs every request a hook run.
+        reply.header(CACHE_CONTROL, NO_STORE);
+        const context: Context = { services, request: restRequestInfo(request, reply, options.cookies) };
         const output = await route.invoke(context, buildProcedureInput(route, shape, request));
         if (route.successStatus === 204) return reply.code(204).send();
         return reply.code(route.successStatus).send(output ?? null);

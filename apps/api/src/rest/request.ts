@@ -35,6 +35,12 @@ export function isSameOriginBrowserCall(request: FastifyRequest): boolean {
  * else is treated as carrying no cookie at all, and so needs a Bearer token. A class rather than an object of
  * closures: one is made per request, and the cookie rule is only worked out when a cookie is asked for.
  */
+/** Parses a Cookie header and serialises a Set-Cookie value (@fastify/cookie's, passed in by the server). */
+export interface CookieCodec {
+  parse(header: string): Record<string, string | undefined>;
+  serialize(name: string, value: string, options: CookieOptions): string;
+}
+
 class RestRequestInfo implements RequestInfo {
   readonly surface = 'rest' as const;
   readonly ip: string;
@@ -44,11 +50,13 @@ class RestRequestInfo implements RequestInfo {
   readonly secure: boolean;
   readonly #request: FastifyRequest;
   readonly #reply: FastifyReply;
-  #cookiesAllowed: boolean | undefined;
+  readonly #codec: CookieCodec;
+  #cookies: Record<string, string | undefined> | undefined;
 
-  constructor(request: FastifyRequest, reply: FastifyReply) {
+  constructor(request: FastifyRequest, reply: FastifyReply, codec: CookieCodec) {
     this.#request = request;
     this.#reply = reply;
+    this.#codec = codec;
     this.ip = request.ip;
     this.userAgent = header(request.headers['user-agent']);
     this.authorization = header(request.headers.authorization);
@@ -57,16 +65,20 @@ class RestRequestInfo implements RequestInfo {
   }
 
   getCookie(name: string): string | undefined {
-    this.#cookiesAllowed ??= isSameOriginBrowserCall(this.#request);
-    return this.#cookiesAllowed ? this.#request.cookies[name] : undefined;
+    if (this.#cookies === undefined) {
+      const header = this.#request.headers.cookie;
+      this.#cookies = header && isSameOriginBrowserCall(this.#request) ? this.#codec.parse(header) : {};
+    }
+    return this.#cookies[name];
   }
 
+  // As @fastify/cookie's reply.setCookie and clearCookie do (SameSite=Lax unless told; cleared = expired).
   setCookie(name: string, value: string, options: CookieOptions): void {
-    this.#reply.setCookie(name, value, options);
+    this.#reply.header('set-cookie', this.#codec.serialize(name, value, { sameSite: 'lax', ...options }));
   }
 
   clearCookie(name: string, options?: CookieOptions): void {
-    this.#reply.clearCookie(name, options);
+    this.setCookie(name, '', { path: '/', ...options, expires: new Date(0), maxAge: 0 });
   }
 
   setHeader(name: string, value: string): void {
@@ -74,8 +86,12 @@ class RestRequestInfo implements RequestInfo {
   }
 }
 
-export function restRequestInfo(request: FastifyRequest, reply: FastifyReply): RequestInfo {
-  return new RestRequestInfo(request, reply);
+export function restRequestInfo(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  cookies: CookieCodec,
+): RequestInfo {
+  return new RestRequestInfo(request, reply, cookies);
 }
 
 const NUMBER = /^-?(?:\d+|\d*\.\d+)(?:e[+-]?\d+)?$/i;
