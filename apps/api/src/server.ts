@@ -5,7 +5,7 @@ import fastifyStatic from '@fastify/static';
 import { type FastifyTRPCPluginOptions, fastifyTRPCPlugin } from '@trpc/server/adapters/fastify';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import type { Env } from './env.ts';
-import { loggerOptions } from './logger.ts';
+import { loggerOptions, requestLoggerFactory } from './logger.ts';
 import { restFacade } from './rest/plugin.ts';
 import type { CookieCodec } from './rest/request.ts';
 import { type AppRouter, appRouter } from './routers/root.ts';
@@ -35,6 +35,7 @@ export async function buildServer({
   const { env, database } = services;
   const app = Fastify({
     logger: loggerOptions(env.LOG_LEVEL),
+    childLoggerFactory: requestLoggerFactory,
     trustProxy: fastifyTrustProxy(env.TRUST_PROXY),
     bodyLimit: 1024 * 1024,
     // A line per request only when debugging: at info, the hot path writes nothing.
