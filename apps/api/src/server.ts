@@ -6,6 +6,7 @@ import { type FastifyTRPCPluginOptions, fastifyTRPCPlugin } from '@trpc/server/a
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import type { Env } from './env.ts';
 import { loggerOptions, requestLoggerFactory } from './logger.ts';
+import { answerClientError, MAX_PATH_PARAMETER_LENGTH, sendRestError, toRestError } from './rest/errors.ts';
 import { restFacade } from './rest/plugin.ts';
 import type { CookieCodec } from './rest/request.ts';
 import { type AppRouter, appRouter } from './routers/root.ts';
@@ -38,6 +39,11 @@ export async function buildServer({
     childLoggerFactory: requestLoggerFactory,
     trustProxy: fastifyTrustProxy(env.TRUST_PROXY),
     bodyLimit: 1024 * 1024,
+    routerOptions: { maxParamLength: MAX_PATH_PARAMETER_LENGTH },
+    // The router's own refusals (a malformed %-sequence, a parameter too long) and requests that are not valid
+    // HTTP get the §7 error body too, whatever the path.
+    frameworkErrors: (error, _request, reply) => sendRestError(reply, toRestError(error)),
+    clientErrorHandler: answerClientError,
     // A line per request only when debugging: at info, the hot path writes nothing.
     logController: new LogController({
       disableRequestLogging: env.LOG_LEVEL !== 'debug' && env.LOG_LEVEL !== 'trace',

@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { ERRORS, type ErrorCode } from '@tollgate/domain';
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -151,6 +152,16 @@ describe('REST facade: the §7 error contract', () => {
       'UNKNOWN_SCOPE',
     ],
     [
+      'a malformed percent-encoded sequence in the path',
+      () => ({ method: 'GET', url: '/api/v1/tokens/%E0%A4%A', headers: bearer(reader) }),
+      'VALIDATION_FAILED',
+    ],
+    [
+      'a path parameter longer than any id',
+      () => ({ method: 'GET', url: `/api/v1/tokens/${'a'.repeat(101)}`, headers: bearer(reader) }),
+      'VALIDATION_FAILED',
+    ],
+    [
       'a token id that does not exist',
       () => ({ method: 'GET', url: '/api/v1/tokens/tok_missing', headers: bearer(reader) }),
       'NOT_FOUND',
@@ -224,6 +235,37 @@ describe('REST facade: the §7 error contract', () => {
     });
     expect(response.statusCode).toBe(200);
     expect(response.json()).toMatchObject({ id, status: 'inactive' });
+  });
+
+  it('answers requests that are not valid HTTP with the §7 body, then closes the connection', async () => {
+    const address = await app.listen({ host: '127.0.0.1', port: 0 });
+    const { port } = new URL(address);
+    const exchange = (request: string) =>
+      new Promise<string>((resolve, reject) => {
+        const socket = connect({ host: '127.0.0.1', port: Number(port) }, () => socket.end(request));
+        let answer = '';
+        socket.setEncoding('utf8');
+        socket.on('data', (chunk) => {
+          answer += chunk;
+        });
+        socket.on('close', () => resolve(answer));
+        socket.on('error', reject);
+      });
+    const cases: Array<[request: string, message: string]> = [
+      [
+        `GET /api/v1/tokens HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`,
+        'The request line and headers are too large.',
+      ],
+      ['GET /api/v1/tokens HTTP/1.1\r\nHost: x\r\nNo colon here\r\n\r\n', 'The request is not valid HTTP.'],
+    ];
+    for (const [request, message] of cases) {
+      const answer = await exchange(request);
+      const [head = '', body = ''] = answer.split('\r\n\r\n');
+      expect(head).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
+      expect(head).toMatch(/\r\ncontent-type: application\/json/i);
+      expect(head).toMatch(/\r\ncache-control: no-store/i);
+      expect(JSON.parse(body)).toEqual({ success: false, error: message, code: 'VALIDATION_FAILED' });
+    }
   });
 
   it('keeps paths outside /api/v1 out of its error handling', async () => {

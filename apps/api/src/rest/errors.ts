@@ -1,7 +1,12 @@
+import { STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { type ErrorCode, errorBody, isTollgateError, TollgateError } from '@tollgate/domain';
 import { TRPCError } from '@trpc/server';
 import type { FastifyReply } from 'fastify';
 import { toTollgateError } from '../trpc/errors.ts';
+
+/** The longest path parameter the router accepts; no id or slug is longer. */
+export const MAX_PATH_PARAMETER_LENGTH = 100;
 
 /** Fastify's own request errors, by the code Fastify gives them, with what the caller is told instead. */
 const FASTIFY_ERRORS: Record<string, { code: ErrorCode; message?: string }> = {
@@ -16,6 +21,15 @@ const FASTIFY_ERRORS: Record<string, { code: ErrorCode; message?: string }> = {
     message: 'The Content-Length header does not match the request body.',
   },
   FST_ERR_CTP_BODY_TOO_LARGE: { code: 'PAYLOAD_TOO_LARGE' },
+  // Raised by the router before any route runs (Fastify's `frameworkErrors`).
+  FST_ERR_BAD_URL: {
+    code: 'VALIDATION_FAILED',
+    message: 'The URL is not valid: it holds a malformed percent-encoded sequence.',
+  },
+  FST_ERR_MAX_PARAM_LENGTH: {
+    code: 'VALIDATION_FAILED',
+    message: `A path parameter is too long (${MAX_PATH_PARAMETER_LENGTH} characters at most).`,
+  },
   FST_ERR_CTP_INVALID_MEDIA_TYPE: { code: 'UNSUPPORTED_MEDIA_TYPE' },
   FST_ERR_CTP_INVALID_TYPE: { code: 'UNSUPPORTED_MEDIA_TYPE' },
   FST_ERR_CTP_INVALID_CONTENT_TYPE: { code: 'UNSUPPORTED_MEDIA_TYPE' },
@@ -64,4 +78,35 @@ export function sendRestError(reply: FastifyReply, error: TollgateError): Fastif
     .header(CACHE_CONTROL, NO_STORE)
     .type('application/json; charset=utf-8')
     .send(errorBody(error));
+}
+
+/** What a request that is not even valid HTTP is told, by Node's parser error code. */
+function clientErrorMessage(code: unknown): string {
+  switch (code) {
+    case 'HPE_HEADER_OVERFLOW':
+      return 'The request line and headers are too large.';
+    case 'ERR_HTTP_REQUEST_TIMEOUT':
+      return 'The request was not received in time.';
+    default:
+      return 'The request is not valid HTTP.';
+  }
+}
+
+/**
+ * Answers a request Node's HTTP parser refused (headers too large, malformed, too slow) with the §7 error body,
+ * as Fastify's default handler would with its own body, then closes the connection: after a parse error, the
+ * rest of the stream cannot be trusted to hold a next request.
+ */
+export function answerClientError(error: Error & { code?: unknown }, socket: Duplex): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  if (socket.writable) {
+    const failure = new TollgateError('VALIDATION_FAILED', clientErrorMessage(error.code));
+    const body = JSON.stringify(errorBody(failure));
+    socket.write(
+      `HTTP/1.1 ${failure.status} ${STATUS_CODES[failure.status]}\r\n` +
+        `Content-Type: application/json; charset=utf-8\r\nCache-Control: ${NO_STORE}\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy();
 }

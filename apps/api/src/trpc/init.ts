@@ -2,6 +2,7 @@ import { isTollgateError, type Scope } from '@tollgate/domain';
 import { initTRPC, TRPCError } from '@trpc/server';
 import type { Context } from './context.ts';
 import { toTollgateError, toTRPCError } from './errors.ts';
+import { assertNoNulCharacter } from './nul-character.ts';
 
 /** Where a procedure is served on the REST facade (/api/v1). */
 export interface RestRoute {
@@ -76,13 +77,18 @@ export function mapThrown(ctx: Context, path: string, error: unknown): unknown {
   return error;
 }
 
-const mapErrors = t.middleware(async ({ ctx, next, path }) => {
+const mapErrors = t.middleware(async ({ ctx, next, path, getRawInput }) => {
+  try {
+    assertNoNulCharacter(await getRawInput());
+  } catch (error) {
+    throw mapThrown(ctx, path, error);
+  }
   const result = await next();
   mapFailure(ctx, path, result);
   return result;
 });
 
-/** Every procedure starts here: errors mapped by {@link mapFailure}. */
+/** Every procedure starts here: errors mapped by {@link mapFailure}, inputs holding U+0000 refused. */
 export const baseProcedure = t.procedure.use(mapErrors);
 
 /**

@@ -5,6 +5,7 @@ import { enforceSessionRateLimit } from '../ratelimit/enforce.ts';
 import { assertSessionAllowedOnRest } from '../rest/sessions.ts';
 import type { Context, Principal, SessionPrincipal } from './context.ts';
 import { baseProcedure, mapFailure, mapThrown, type ProcedureMeta, unmappedProcedure } from './init.ts';
+import { assertNoNulCharacter } from './nul-character.ts';
 
 /** No authentication: login, health-like procedures. */
 export const publicProcedure = baseProcedure;
@@ -73,23 +74,27 @@ async function authenticate(
 }
 
 /**
- * The protected chain (see {@link authenticate}). It maps errors itself, as baseProcedure's first step would:
- * one middleware instead of two on every API request.
+ * The protected chain (see {@link authenticate}). It maps errors and refuses inputs holding U+0000 itself, as
+ * baseProcedure's first step would: one middleware instead of two on every API request.
  */
-export const protectedProcedure = unmappedProcedure.use(async ({ ctx, meta, type, path, next }) => {
-  let caller: Authenticated;
-  try {
-    caller = await authenticate(ctx, meta, type);
-  } catch (error) {
-    throw mapThrown(ctx, path, error);
-  }
-  const result = await next({
-    ctx: {
-      principal: caller.principal,
-      verification: caller.verification,
-      organizationId: caller.principal.organizationId as string,
-    },
-  });
-  mapFailure(ctx, path, result);
-  return result;
-});
+export const protectedProcedure = unmappedProcedure.use(
+  async ({ ctx, meta, type, path, getRawInput, next }) => {
+    let caller: Authenticated;
+    try {
+      caller = await authenticate(ctx, meta, type);
+      // After authentication, as the input's own validation would be.
+      assertNoNulCharacter(await getRawInput());
+    } catch (error) {
+      throw mapThrown(ctx, path, error);
+    }
+    const result = await next({
+      ctx: {
+        principal: caller.principal,
+        verification: caller.verification,
+        organizationId: caller.principal.organizationId as string,
+      },
+    });
+    mapFailure(ctx, path, result);
+    return result;
+  },
+);
