@@ -10,6 +10,7 @@ describe('loadEnv', () => {
       TOKEN_PREFIX: 'tg',
       TRUST_PROXY: false,
       LOG_LEVEL: 'info',
+      WEBHOOK_ALLOW_PRIVATE_NETWORKS: false,
     });
     expect(env.DATABASE_URL).toBeUndefined();
     expect(env.REDIS_URL).toBeUndefined();
@@ -23,6 +24,7 @@ describe('loadEnv', () => {
     [{ TOKEN_PREFIX: 'TG!' }, 'TOKEN_PREFIX'],
     [{ SESSION_SECRET: 'short' }, 'SESSION_SECRET'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+    [{ WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'yes' }, 'WEBHOOK_ALLOW_PRIVATE_NETWORKS'],
   ])('refuses %o with one line naming %s', (source, variable) => {
     expect(() => loadEnv(source)).toThrow(EnvError);
     try {
@@ -41,5 +43,12 @@ describe('loadEnv', () => {
     ['10.0.0.0/8, 127.0.0.1', ['10.0.0.0/8', '127.0.0.1']],
   ])('reads TRUST_PROXY=%s', (value, expected) => {
     expect(loadEnv({ TRUST_PROXY: value }).TRUST_PROXY).toEqual(expected);
+  });
+
+  it.each([
+    ['true', true],
+    ['false', false],
+  ])('reads WEBHOOK_ALLOW_PRIVATE_NETWORKS=%s', (value, expected) => {
+    expect(loadEnv({ WEBHOOK_ALLOW_PRIVATE_NETWORKS: value }).WEBHOOK_ALLOW_PRIVATE_NETWORKS).toBe(expected);
   });
 });

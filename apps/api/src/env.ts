@@ -38,6 +38,15 @@ const ZEnv = z.object({
       }
       return list;
     }),
+  /**
+   * Whether webhooks may be delivered to private, loopback and link-local addresses (a receiver inside the
+   * server's own network). Off by default: a subscriber must not be able to make the server call its
+   * neighbours or a cloud metadata endpoint.
+   */
+  WEBHOOK_ALLOW_PRIVATE_NETWORKS: z
+    .enum(['true', 'false'], { error: 'must be true or false' })
+    .default('false')
+    .transform((value) => value === 'true'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Where the embedded database lives when DATABASE_URL is absent. */
   TOLLGATE_DATA_DIR: z.string().min(1).default('.data/pglite'),

@@ -66,7 +66,13 @@ export function createServices(deps: {
     sessionSecret: deps.env.SESSION_SECRET,
     db: deps.database.db,
   });
-  const webhooks = new WebhookWorker({ db: deps.database.db, log: deps.log, clock, secrets: webhookSecrets });
+  const webhooks = new WebhookWorker({
+    db: deps.database.db,
+    log: deps.log,
+    clock,
+    secrets: webhookSecrets,
+    allowPrivateNetworks: deps.env.WEBHOOK_ALLOW_PRIVATE_NETWORKS,
+  });
   const rateLimits = new RateLimiterService(
     deps.rateLimits ?? {
       ...deps.env.TOLLGATE_RATE_LIMIT_OVERRIDE,

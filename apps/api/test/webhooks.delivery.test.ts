@@ -6,6 +6,7 @@ import type { Kysely } from 'kysely';
 import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { callerAs } from '../src/routers/tokens/test-helpers.ts';
+import { PRIVATE_DESTINATION_MESSAGE } from '../src/webhooks/destination.ts';
 import { enqueueWebhookEvent } from '../src/webhooks/outbox.ts';
 import { WebhookSecretBox } from '../src/webhooks/secrets.ts';
 import { startWebhookReceiver, type WebhookReceiver } from '../src/webhooks/test-receiver.ts';
@@ -18,7 +19,8 @@ let owner: Awaited<ReturnType<typeof callerAs>>;
 let receiver: WebhookReceiver;
 
 beforeAll(async () => {
-  h = await createTestHarness();
+  // The receiver listens on 127.0.0.1: this server is set to deliver inside its own network.
+  h = await createTestHarness({ env: { WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true' } });
   org = await h.seedOrganization({ tier: 'enterprise' });
   owner = await callerAs(h, org, 'owner');
   receiver = await startWebhookReceiver();
@@ -42,6 +44,7 @@ function workerOn(db: Kysely<Database>, options: Partial<WebhookWorkerOptions> =
     secrets: new WebhookSecretBox({ db, sessionSecret: h.env.SESSION_SECRET }),
     random: () => 0,
     timeoutMs: 2_000,
+    allowPrivateNetworks: true,
     ...options,
   });
 }
@@ -188,6 +191,48 @@ describe('delivery', () => {
       [502, 'The receiver answered with HTTP 502.'],
       [null, 'No answer within 200 ms.'],
     ]);
+  });
+});
+
+describe('a server that delivers to public addresses only', () => {
+  /** The attempts of the only delivery of a subscription, as its owner lists them. */
+  async function attemptsOf(subscriptionId: string) {
+    const [delivery] = (await owner.webhooks.deliveries({ id: subscriptionId })).data;
+    return delivery?.attempts.map((attempt) => [attempt.statusCode, attempt.error]);
+  }
+
+  it('does not send to a private address a subscription was given while that was allowed', async () => {
+    const subscription = await subscribe(['token.created']);
+    await owner.tokens.create({ name: 'not sent' });
+    await expect(workerOn(h.services.db, { allowPrivateNetworks: false }).runOnce()).resolves.toMatchObject({
+      claimed: 1,
+      retrying: 1,
+    });
+    expect(receiver.received).toHaveLength(0);
+    expect(await attemptsOf(subscription.id)).toEqual([[null, PRIVATE_DESTINATION_MESSAGE]]);
+  });
+
+  it('refuses a name when it resolves to a private address, at connection time', async () => {
+    const { port } = new URL(receiver.url);
+    const subscription = await subscribe(['token.created'], `http://receiver.example:${port}/hooks`);
+    await owner.tokens.create({ name: 'not sent either' });
+    const resolved: string[] = [];
+    const worker = workerOn(h.services.db, {
+      allowPrivateNetworks: false,
+      // Public for a check made beforehand, loopback for the connection: a rebinding name gains nothing,
+      // because the addresses judged are the ones the socket is given.
+      resolve: async (hostname) => {
+        resolved.push(hostname);
+        return [
+          { address: '93.184.215.14', family: 4 },
+          { address: '127.0.0.1', family: 4 },
+        ];
+      },
+    });
+    await expect(worker.runOnce()).resolves.toMatchObject({ claimed: 1, retrying: 1 });
+    expect(resolved).toEqual(['receiver.example']);
+    expect(receiver.received).toHaveLength(0);
+    expect(await attemptsOf(subscription.id)).toEqual([[null, PRIVATE_DESTINATION_MESSAGE]]);
   });
 });
 

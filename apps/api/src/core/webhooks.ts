@@ -38,6 +38,7 @@ import type { TListWebhooksRequest } from '../routers/webhooks/list.types.ts';
 import type { TWebhookSubscription } from '../routers/webhooks/shared.types.ts';
 import type { TUpdateWebhookRequest } from '../routers/webhooks/update.types.ts';
 import type { Services } from '../services.ts';
+import { hasPrivateHost, PRIVATE_DESTINATION_MESSAGE } from '../webhooks/destination.ts';
 import { newSigningSecret } from '../webhooks/secrets.ts';
 import {
   decodeCursor,
@@ -113,6 +114,17 @@ export async function getWebhook(
 }
 
 /**
+ * Refuses, as a validation error of `url`, a URL whose host is known not to be public while the server
+ * delivers to public addresses only. Names are resolved, and judged again, at every delivery.
+ */
+function assertDeliverableUrl(services: Services, url: string): void {
+  if (services.env.WEBHOOK_ALLOW_PRIVATE_NETWORKS || !hasPrivateHost(new URL(url))) return;
+  throw new TollgateError('VALIDATION_FAILED', undefined, [
+    { path: 'url', message: PRIVATE_DESTINATION_MESSAGE },
+  ]);
+}
+
+/**
  * Creates a subscription with a new signing secret, stored only encrypted, and its `webhook.created` audit
  * entry in one transaction. The response is the only place the plain secret ever appears.
  */
@@ -122,6 +134,7 @@ export async function createWebhook(
   input: TCreateWebhookRequest,
   options: ProductCallOptions = {},
 ): Promise<TCreateWebhookResponse> {
+  assertDeliverableUrl(services, input.url);
   const organizationId = organizationOf(actor);
   const now = services.clock.now();
   const id = newId('webhook', now);
@@ -162,6 +175,7 @@ export async function updateWebhook(
   input: TUpdateWebhookRequest,
   options: ProductCallOptions = {},
 ): Promise<TWebhookSubscription> {
+  if (input.url !== undefined) assertDeliverableUrl(services, input.url);
   const organizationId = organizationOf(actor);
   const now = services.clock.now();
   const row = await services.db.transaction().execute(async (tx: Executor) => {

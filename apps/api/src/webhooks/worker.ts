@@ -9,6 +9,7 @@ import { newId } from '@tollgate/domain';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.ts';
+import { PrivateDestinationError, postWebhook, type ResolveHost } from './destination.ts';
 import { runTokenExpiringJob } from './expiring.ts';
 import type { WebhookSecretBox } from './secrets.ts';
 import { signWebhookPayload } from './signing.ts';
@@ -32,7 +33,10 @@ export interface WebhookWorkerOptions {
   backoffBaseMs?: number;
   /** Random numbers in [0, 1) for the backoff jitter (default Math.random). */
   random?: () => number;
-  fetch?: typeof globalThis.fetch;
+  /** Deliver to private, loopback and link-local addresses too (WEBHOOK_ALLOW_PRIVATE_NETWORKS; default no). */
+  allowPrivateNetworks?: boolean;
+  /** How receivers' host names are resolved when only public addresses are allowed (tests); the system's. */
+  resolve?: ResolveHost;
 }
 
 export interface WebhookRoundResult {
@@ -78,7 +82,8 @@ export class WebhookWorker {
   readonly #maxAttempts: number;
   readonly #backoffBaseMs: number;
   readonly #random: () => number;
-  readonly #fetch: typeof globalThis.fetch;
+  readonly #allowPrivateNetworks: boolean;
+  readonly #resolve: ResolveHost | undefined;
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<void> | undefined;
   #lastExpiringRun = Number.NEGATIVE_INFINITY;
@@ -95,7 +100,8 @@ export class WebhookWorker {
     this.#maxAttempts = options.maxAttempts ?? 8;
     this.#backoffBaseMs = options.backoffBaseMs ?? 10_000;
     this.#random = options.random ?? Math.random;
-    this.#fetch = options.fetch ?? globalThis.fetch;
+    this.#allowPrivateNetworks = options.allowPrivateNetworks ?? false;
+    this.#resolve = options.resolve;
   }
 
   /** Starts the loop (idempotent). The timer is unref'd: it never keeps the process alive. */
@@ -179,9 +185,10 @@ export class WebhookWorker {
     const started = performance.now();
     try {
       const secret = await this.#secrets.decrypt(delivery.secretCiphertext, delivery.subscriptionId);
-      const response = await this.#fetch(delivery.url, {
-        method: 'POST',
-        redirect: 'manual',
+      statusCode = await postWebhook({
+        url: delivery.url,
+        allowPrivateNetworks: this.#allowPrivateNetworks,
+        ...(this.#resolve ? { resolve: this.#resolve } : {}),
         signal: AbortSignal.timeout(this.#timeoutMs),
         headers: {
           'content-type': 'application/json',
@@ -193,9 +200,6 @@ export class WebhookWorker {
         },
         body,
       });
-      statusCode = response.status;
-      // The answer's body is not used; drop it so the connection can be reused.
-      await response.body?.cancel().catch(() => {});
       if (statusCode < 200 || statusCode > 299) error = `The receiver answered with HTTP ${statusCode}.`;
     } catch (caught) {
       error = describeFailure(caught, this.#timeoutMs);
@@ -277,6 +281,7 @@ export class WebhookWorker {
 
 /** A sentence for the attempt's error column: what went wrong, without stack frames. */
 function describeFailure(error: unknown, timeoutMs: number): string {
+  if (error instanceof PrivateDestinationError) return error.message;
   if (error instanceof Error) {
     if (error.name === 'TimeoutError' || error.name === 'AbortError') {
       return `No answer within ${timeoutMs} ms.`;

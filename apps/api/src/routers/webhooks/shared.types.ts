@@ -5,8 +5,8 @@ export const WEBHOOKS_TAG = 'Webhooks';
 
 /**
  * Where deliveries go: an absolute http:// or https:// URL without credentials in it (they would be stored
- * and shown in plain text). Private and loopback addresses are allowed, because a self-hosted Tollgate often
- * delivers to services on the same network.
+ * and shown in plain text). Whether its host may be private is the server's setting, checked by
+ * core/webhooks.ts and again at every delivery (webhooks/destination.ts).
  */
 export const ZWebhookUrlSchema = z
   .string()
@@ -34,7 +34,9 @@ export const ZWebhookUrlSchema = z
     },
     { error: 'A webhook URL may not contain a user name or password' },
   )
-  .describe('http:// or https:// URL that receives the deliveries');
+  .describe(
+    'http:// or https:// URL that receives the deliveries; a public address unless the server allows private networks',
+  );
 
 export const ZWebhookEventListSchema = z
   .array(ZWebhookEvent)

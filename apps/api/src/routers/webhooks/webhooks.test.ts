@@ -5,6 +5,7 @@ import {
   type SeededOrganization,
   type TestHarness,
 } from '../../../test/helpers/harness.ts';
+import { PRIVATE_DESTINATION_MESSAGE } from '../../webhooks/destination.ts';
 import { enqueueWebhookEvent } from '../../webhooks/outbox.ts';
 import { callerAs, codeOf, failureOf } from '../tokens/test-helpers.ts';
 
@@ -133,10 +134,10 @@ describe('webhooks.create', () => {
     expect(failure.details?.map((detail) => detail.path)).toContain(path);
   });
 
-  it('accepts plain http and private addresses (self-hosted receivers)', async () => {
+  it('accepts plain http', async () => {
     await expect(
-      admin.webhooks.create({ url: 'http://10.0.0.5:8080/hook', events: ['member.added'] }),
-    ).resolves.toMatchObject({ url: 'http://10.0.0.5:8080/hook' });
+      admin.webhooks.create({ url: 'http://hooks.example.com:8080/hook', events: ['member.added'] }),
+    ).resolves.toMatchObject({ url: 'http://hooks.example.com:8080/hook' });
   });
 
   it.each([
@@ -197,6 +198,60 @@ describe('webhooks.update and delete', () => {
     expect(await codeOf(admin.webhooks.get({ id: created.id }))).toBe('NOT_FOUND');
     expect(await codeOf(admin.webhooks.delete({ id: created.id }))).toBe('NOT_FOUND');
     expect((await admin.webhooks.list({ limit: 100 })).data.map((w) => w.id)).not.toContain(created.id);
+  });
+});
+
+describe('private networks (WEBHOOK_ALLOW_PRIVATE_NETWORKS unset: public addresses only)', () => {
+  it.each([
+    'http://127.0.0.1:8080/hooks',
+    'http://0x7f.1/hooks',
+    'http://2130706433/hooks',
+    'http://localhost:3000/hooks',
+    'http://api.localhost/hooks',
+    'http://[::1]/hooks',
+    'http://[::ffff:10.0.0.1]/hooks',
+    'http://10.1.2.3/hooks',
+    'http://172.16.0.1/hooks',
+    'http://192.168.1.10/hooks',
+    'http://169.254.169.254/latest/meta-data/',
+    'http://100.64.0.1/hooks',
+    'http://0.0.0.0/hooks',
+    'https://[fd00::1]/hooks',
+    'https://[fe80::1]/hooks',
+  ])('refuses %s as VALIDATION_FAILED on url, on create and on update', async (url) => {
+    const created = await failureOf(admin.webhooks.create({ url, events: ['token.created'] }));
+    expect(created).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      details: [{ path: 'url', message: PRIVATE_DESTINATION_MESSAGE }],
+    });
+    const existing = await admin.webhooks.create({
+      url: 'https://hooks.example.com/kept',
+      events: ['token.created'],
+    });
+    expect(await codeOf(admin.webhooks.update({ id: existing.id, url }))).toBe('VALIDATION_FAILED');
+    await expect(admin.webhooks.get({ id: existing.id })).resolves.toMatchObject({
+      url: 'https://hooks.example.com/kept',
+    });
+  });
+
+  it.each(['https://hooks.example.com/x', 'http://8.8.8.8/x', 'https://[2606:4700::1111]/x'])(
+    'accepts %s: a name (judged again at every delivery) or a public address',
+    async (url) => {
+      expect(await codeOf(admin.webhooks.create({ url, events: ['token.created'] }))).toBe('OK');
+    },
+  );
+
+  it('accepts them all when the server is set to deliver inside its own network', async () => {
+    const open = await createTestHarness({ env: { WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true' } });
+    try {
+      const openOrg = await open.seedOrganization({ tier: 'enterprise' });
+      const owner = await callerAs(open, openOrg, 'owner');
+      await expect(
+        owner.webhooks.create({ url: 'http://10.1.2.3/hooks', events: ['token.created'] }),
+      ).resolves.toMatchObject({ url: 'http://10.1.2.3/hooks' });
+    } finally {
+      await open.close();
+    }
   });
 });
 
