@@ -47,7 +47,7 @@ export const COMMANDS = [
   },
   {
     name: 'org create',
-    synopsis: `--name <name> --slug <slug> [--tier ${TIER_NAMES.join('|')}] --owner-email <email> --owner-password <password> [--json]`,
+    synopsis: `--name <name> --slug <slug> [--tier ${TIER_NAMES.join('|')}] --owner-email <email> (--owner-password <password> | --owner-password-stdin) [--json]`,
     summary: 'Create an organisation with its owner.',
     options: {
       name: { type: 'string' },
@@ -55,6 +55,7 @@ export const COMMANDS = [
       tier: { type: 'string' },
       'owner-email': { type: 'string' },
       'owner-password': { type: 'string' },
+      'owner-password-stdin': { type: 'boolean' },
       ...JSON_OPTION,
     },
     details: [
@@ -62,21 +63,28 @@ export const COMMANDS = [
       '--owner-email          a new email creates the owner user with --owner-password; an existing',
       '                       user becomes the owner only if --owner-password is their current password;',
       "                       a new owner's name is the part of the email before @",
+      '--owner-password-stdin read the password from the first line of standard input instead, so that',
+      '                       it stays out of the shell history and the process list',
       JSON_DETAIL,
     ],
     maxPositionals: 0,
   },
   {
     name: 'user create',
-    synopsis: '--email <email> --name <name> --password <password> [--json]',
+    synopsis: '--email <email> --name <name> (--password <password> | --password-stdin) [--json]',
     summary: 'Create a user (who can then be added to organisations).',
     options: {
       email: { type: 'string' },
       name: { type: 'string' },
       password: { type: 'string' },
+      'password-stdin': { type: 'boolean' },
       ...JSON_OPTION,
     },
-    details: [JSON_DETAIL],
+    details: [
+      '--password-stdin       read the password from the first line of standard input instead, so that it',
+      '                       stays out of the shell history and the process list',
+      JSON_DETAIL,
+    ],
     maxPositionals: 0,
   },
   {
@@ -132,6 +140,9 @@ export const COMMANDS = [
 
 export type CommandName = (typeof COMMANDS)[number]['name'];
 
+/** A password typed on the command line, or one to read from standard input (`--…-stdin`). */
+export type PasswordSource = { value: string } | { stdin: true };
+
 /** What each command receives once its arguments have been checked. */
 export type ParsedCommand =
   | { command: 'migrate'; direction: 'up' | 'down' | 'status' }
@@ -143,9 +154,9 @@ export type ParsedCommand =
       slug: string;
       tier: Tier | undefined;
       ownerEmail: string;
-      ownerPassword: string;
+      ownerPassword: PasswordSource;
     }
-  | { command: 'user create'; json: boolean; email: string; name: string; password: string }
+  | { command: 'user create'; json: boolean; email: string; name: string; password: PasswordSource }
   | { command: 'member add'; json: boolean; org: string; email: string; role: Role }
   | {
       command: 'token create';
@@ -271,6 +282,15 @@ export function parseCommandLine(argv: readonly string[]): ParseResult {
     const value = values[option];
     return typeof value === 'string' ? value : undefined;
   };
+  /** `--<option> <password>` or `--<option>-stdin`, exactly one of them. */
+  const password = (option: string): PasswordSource => {
+    const fromStdin = values[`${option}-stdin`] === true;
+    if (fromStdin && values[option] !== undefined)
+      fail(`Give either --${option} or --${option}-stdin, not both`);
+    if (fromStdin) return { stdin: true };
+    if (values[option] === undefined) fail(`Missing --${option} (or --${option}-stdin)`);
+    return { value: required(option) };
+  };
   const list = (value: string | undefined): string[] | undefined =>
     value
       ?.split(',')
@@ -302,7 +322,7 @@ export function parseCommandLine(argv: readonly string[]): ParseResult {
           slug: required('slug'),
           tier: tier as Tier | undefined,
           ownerEmail: required('owner-email'),
-          ownerPassword: required('owner-password'),
+          ownerPassword: password('owner-password'),
         },
       };
     }
@@ -314,7 +334,7 @@ export function parseCommandLine(argv: readonly string[]): ParseResult {
           json,
           email: required('email'),
           name: required('name'),
-          password: required('password'),
+          password: password('password'),
         },
       };
     case 'member add': {

@@ -19,7 +19,7 @@ import {
 import { createToken, listTokens, revokeToken } from '../core/tokens.ts';
 import { seedDemo } from '../seed.ts';
 import type { Services } from '../services.ts';
-import type { ParsedCommand } from './args.ts';
+import type { ParsedCommand, PasswordSource } from './args.ts';
 import { formatCreatedToken, formatTokenList } from './format.ts';
 import type { CliIo } from './run.ts';
 
@@ -31,6 +31,17 @@ async function organizationBySlug(services: Services, slug: string): Promise<Org
   if (!organization)
     throw new TollgateError('NOT_FOUND', `There is no organisation with the slug "${slug}".`);
   return organization;
+}
+
+/** The password itself: as typed, or the first line of standard input (without its line break). */
+async function passwordOf(source: PasswordSource, io: CliIo, option: string): Promise<string> {
+  if ('value' in source) return source.value;
+  const input = io.stdin ? await io.stdin() : '';
+  const password = input.split(/\r?\n/)[0] ?? '';
+  if (password === '') {
+    throw new TollgateError('VALIDATION_FAILED', `--${option}-stdin: standard input holds no password.`);
+  }
+  return password;
 }
 
 async function userIdByEmail(services: Services, email: string): Promise<string> {
@@ -80,10 +91,11 @@ export async function runCommand(services: Services, command: ParsedCommand, io:
       }
       // An existing user becomes the owner only when the password given is theirs: otherwise the operator
       // would believe the owner signs in with a password that was silently ignored.
+      const ownerPassword = await passwordOf(command.ownerPassword, io, 'owner-password');
       const existing = await findUserByEmail(services.db, command.ownerEmail);
       let owner: { id: string; email: string; name: string; created: boolean };
       if (existing) {
-        if (!(await verifyPassword(command.ownerPassword, existing.passwordHash))) {
+        if (!(await verifyPassword(ownerPassword, existing.passwordHash))) {
           throw new TollgateError(
             'CONFLICT',
             `A user with the email ${existing.email} already exists and --owner-password is not their password.`,
@@ -95,7 +107,7 @@ export async function runCommand(services: Services, command: ParsedCommand, io:
         const user = await createUser(services, {
           email: command.ownerEmail,
           name,
-          password: command.ownerPassword,
+          password: ownerPassword,
         });
         owner = { id: user.id, email: user.email, name: user.name, created: true };
       }
@@ -119,7 +131,7 @@ export async function runCommand(services: Services, command: ParsedCommand, io:
       const user = await createUser(services, {
         email: command.email,
         name: command.name,
-        password: command.password,
+        password: await passwordOf(command.password, io, 'password'),
       });
       print(command.json, user, () => `Created user ${user.email} (${user.id}).`);
       return;

@@ -16,13 +16,21 @@ interface Run {
   stderr: string;
 }
 
-function runWith(database: TestDatabase | undefined, environment: Record<string, string> = {}) {
+function runWith(
+  database: TestDatabase | undefined,
+  environment: Record<string, string> = {},
+  stdin?: string,
+) {
   return async (...argv: string[]): Promise<Run> => {
     const out: string[] = [];
     const err: string[] = [];
     const code = await runCli(
       argv,
-      { stdout: (text) => out.push(text), stderr: (text) => err.push(text) },
+      {
+        stdout: (text) => out.push(text),
+        stderr: (text) => err.push(text),
+        ...(stdin === undefined ? {} : { stdin: async () => stdin }),
+      },
       { LOG_LEVEL: 'warn', ...environment },
       database ? { database } : {},
     );
@@ -70,7 +78,18 @@ describe('usage errors: exit 2, one line on stderr, nothing on stdout', () => {
     [['token', 'revoke', 'tok_a', 'tok_b'], /Unexpected argument "tok_b"/],
     [['member', 'add', '--org', 'a', '--email', 'e@example.test', '--role', 'king'], /Unknown role "king"/],
     [['org', 'create', ...org, '--tier', 'gold'], /Unknown tier "gold"/],
-    [['user', 'create', '--email', 'e@example.test', '--name', 'E'], /Missing --password/],
+    [
+      ['user', 'create', '--email', 'e@example.test', '--name', 'E'],
+      /Missing --password \(or --password-stdin\)/,
+    ],
+    [
+      ['user', 'create', '--email', 'e@example.test', '--name', 'E', '--password', 'x', '--password-stdin'],
+      /Give either --password or --password-stdin, not both/,
+    ],
+    [
+      ['org', 'create', ...org, '--owner-password-stdin'],
+      /either --owner-password or --owner-password-stdin/,
+    ],
     [['migrate', 'sideways'], /Unknown migrate direction "sideways"/],
     [['seed'], /Missing --demo/],
   ])('%j', async (argv, message) => {
@@ -387,6 +406,63 @@ describe('commands on a database', () => {
     expect(lines.length).toBeGreaterThan(0);
     for (const line of lines)
       expect(line).toMatch(/^applied \d{4}-\d\d-\d\dT.*Z {2}\d{4}_\d\d_\d\d_\d{6}_\w+$/);
+  });
+});
+
+describe('passwords from standard input (--password-stdin, --owner-password-stdin)', () => {
+  let database: TestDatabase;
+  beforeAll(async () => {
+    database = await createTestDatabase();
+  });
+  afterAll(async () => {
+    await database?.close();
+  });
+
+  it('reads the first line of standard input as the password, without its line break', async () => {
+    const created = await runWith(database, {}, 'from stdin 1\r\nnot this line\n')(
+      'user',
+      'create',
+      '--email',
+      'piped@example.test',
+      '--name',
+      'Piped',
+      '--password-stdin',
+    );
+    expect(created, created.stderr).toMatchObject({ code: 0 });
+    const user = await findUserByEmail(database.db, 'piped@example.test');
+    expect(await verifyPassword('from stdin 1', user?.passwordHash ?? '')).toBe(true);
+
+    const org = await runWith(database, {}, 'owner secret\n')(
+      'org',
+      'create',
+      '--name',
+      'Piped',
+      '--slug',
+      'piped',
+      '--owner-email',
+      'owner@piped.test',
+      '--owner-password-stdin',
+    );
+    expect(org, org.stderr).toMatchObject({ code: 0 });
+    const owner = await findUserByEmail(database.db, 'owner@piped.test');
+    expect(await verifyPassword('owner secret', owner?.passwordHash ?? '')).toBe(true);
+  });
+
+  it('fails (exit 1) and creates nothing when standard input is empty', async () => {
+    for (const stdin of [undefined, '', '\n']) {
+      const run = await runWith(database, {}, stdin)(
+        'user',
+        'create',
+        '--email',
+        'empty@example.test',
+        '--name',
+        'E',
+        '--password-stdin',
+      );
+      expect(run.code).toBe(1);
+      expect(run.stderr).toBe('tollgate: --password-stdin: standard input holds no password.');
+    }
+    expect(await findUserByEmail(database.db, 'empty@example.test')).toBeUndefined();
   });
 });
 

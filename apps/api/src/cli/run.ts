@@ -18,11 +18,20 @@ import { runCommand } from './commands.ts';
 export interface CliIo {
   stdout(text: string): void;
   stderr(text: string): void;
+  /** All of standard input, for `--password-stdin`; absent: there is none. */
+  stdin?(): Promise<string>;
+}
+
+async function readProcessStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 export const processIo: CliIo = {
   stdout: (text) => process.stdout.write(`${text}\n`),
   stderr: (text) => process.stderr.write(`${text}\n`),
+  stdin: readProcessStdin,
 };
 
 export interface CliDeps {
