@@ -1,7 +1,17 @@
 import { sql } from 'kysely';
 import type { JsonObject, MembershipRole, OrganizationTier, TokenRow } from '../tables/index.ts';
 import type { Executor } from './executor.ts';
-import type { TokenUsageEntry } from './tokens.ts';
+
+/** Requests made with one token: buffered by the API and written in batches (no write per request). */
+export interface TokenUsageEntry {
+  tokenId: string;
+  organizationId: string;
+  /** UTC day, 'YYYY-MM-DD'. */
+  day: string;
+  count: number;
+  lastUsedAt: Date;
+  lastUsedIp: string | null;
+}
 
 /**
  * Everything verifying a request needs about a token, its organisation and its subject, from one query: the
