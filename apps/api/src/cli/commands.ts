@@ -11,7 +11,9 @@ import { verifyPassword } from '../auth/password.ts';
 import { addMember } from '../core/members.ts';
 import {
   createOrganization,
+  createOrganizationWithNewOwner,
   createUser,
+  type OrganizationObject,
   type SystemActor,
   ZOrganizationName,
   ZOrganizationSlug,
@@ -83,7 +85,7 @@ export async function runCommand(services: Services, command: ParsedCommand, io:
     }
 
     case 'org create': {
-      // Refuse a bad name or slug before creating the owner, so a failed command leaves nothing behind.
+      // A bad name or a taken slug is refused before a password is read or checked.
       check(ZOrganizationName, command.name, 'name');
       check(ZOrganizationSlug, command.slug, 'slug');
       if (await findOrganizationBySlug(services.db, command.slug)) {
@@ -93,7 +95,9 @@ export async function runCommand(services: Services, command: ParsedCommand, io:
       // would believe the owner signs in with a password that was silently ignored.
       const ownerPassword = await passwordOf(command.ownerPassword, io, 'owner-password');
       const existing = await findUserByEmail(services.db, command.ownerEmail);
+      let organization: OrganizationObject;
       let owner: { id: string; email: string; name: string; created: boolean };
+      const fields = { name: command.name, slug: command.slug, tier: command.tier };
       if (existing) {
         if (!(await verifyPassword(ownerPassword, existing.passwordHash))) {
           throw new TollgateError(
@@ -102,21 +106,20 @@ export async function runCommand(services: Services, command: ParsedCommand, io:
           );
         }
         owner = { id: existing.id, email: existing.email, name: existing.name, created: false };
+        organization = await createOrganization(services, SYSTEM, { ...fields, ownerUserId: existing.id });
       } else {
-        const name = command.ownerEmail.split('@')[0] || command.ownerEmail;
-        const user = await createUser(services, {
-          email: command.ownerEmail,
-          name,
-          password: ownerPassword,
+        // The new owner and the organisation in one transaction: a failure leaves neither behind.
+        const created = await createOrganizationWithNewOwner(services, SYSTEM, {
+          ...fields,
+          owner: {
+            email: command.ownerEmail,
+            name: command.ownerEmail.split('@')[0] || command.ownerEmail,
+            password: ownerPassword,
+          },
         });
-        owner = { id: user.id, email: user.email, name: user.name, created: true };
+        organization = created.organization;
+        owner = { ...created.owner, created: true };
       }
-      const organization = await createOrganization(services, SYSTEM, {
-        name: command.name,
-        slug: command.slug,
-        ...(command.tier ? { tier: command.tier } : {}),
-        ownerUserId: owner.id,
-      });
       print(
         command.json,
         { organization, owner },

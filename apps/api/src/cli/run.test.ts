@@ -1,6 +1,7 @@
 import { findUserByEmail } from '@tollgate/db';
 import { createTestDatabase, type TestDatabase } from '@tollgate/db/testing';
 import { parseToken, type TToken, type TTokenWithSecret } from '@tollgate/domain';
+import { InsertQueryNode, type KyselyPlugin } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyPassword } from '../auth/password.ts';
 import { DEMO_OWNER_EMAIL, DEMO_PASSWORD } from '../seed.ts';
@@ -364,6 +365,39 @@ describe('commands on a database', () => {
     );
     expect(result.organization).toMatchObject({ slug: 'hooli', tier: 'enterprise' });
     expect(result.owner).toMatchObject({ email: 'hank@example.test', created: false });
+  });
+
+  it('org create with a new owner writes both or neither: a database failure midway leaves no user', async () => {
+    // The organisation's insert fails, after the owner's insert in the same transaction.
+    const failOrganizationInsert: KyselyPlugin = {
+      transformQuery: ({ node }) => {
+        if (InsertQueryNode.is(node) && node.into?.table.identifier.name === 'organizations') {
+          throw new Error('the database failed midway');
+        }
+        return node;
+      },
+      transformResult: async ({ result }) => result,
+    };
+    const userAudits = async () =>
+      (await database.db.selectFrom('auditLogs').select('id').where('action', '=', 'user.created').execute())
+        .length;
+    const auditsBefore = await userAudits();
+    const failing = runWith({ ...database, db: database.db.withPlugin(failOrganizationInsert) });
+    const run = await failing(
+      'org',
+      'create',
+      '--name',
+      'Midway',
+      '--slug',
+      'midway',
+      '--owner-email',
+      'midway@example.test',
+      '--owner-password',
+      'midway-password',
+    );
+    expect(run).toMatchObject({ code: 1, stdout: '', stderr: 'tollgate: the database failed midway' });
+    expect(await findUserByEmail(database.db, 'midway@example.test')).toBeUndefined();
+    expect(await userAudits()).toBe(auditsBefore);
   });
 
   it('token revoke revokes at once, records the system as actor, and refuses a second revoke', async () => {

@@ -109,33 +109,95 @@ function isUniqueViolation(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === '23505';
 }
 
+const ZNewUser = z.object({ email: ZEmail, name: ZPersonName, password: ZPassword });
+const ZNewOrganization = z.object({
+  name: ZOrganizationName,
+  slug: ZOrganizationSlug,
+  tier: ZTier.default('free'),
+});
+
+const emailTaken = () => new TollgateError('CONFLICT', 'A user with this email address already exists.');
+const slugTaken = (slug: string) => new TollgateError('CONFLICT', `The slug "${slug}" is already taken.`);
+
+/** A new user checked (valid, email free) and with its password hashed: slow work done before any transaction. */
+async function prepareUser(
+  services: Services,
+  input: { email: string; name: string; password: string },
+): Promise<{ email: string; name: string; passwordHash: string }> {
+  const { email, name, password } = parseOrThrow(ZNewUser, input);
+  if (await findUserByEmail(services.db, email)) throw emailTaken();
+  return { email, name, passwordHash: await hashPassword(password) };
+}
+
+async function insertUserAudited(
+  tx: Executor,
+  user: { email: string; name: string; passwordHash: string },
+): Promise<UserObject> {
+  const row = await insertUser(tx, { id: newId('user'), ...user });
+  await recordAudit(tx, {
+    organizationId: null,
+    actor: SYSTEM_ACTOR,
+    action: 'user.created',
+    target: { type: 'user', id: row.id },
+  });
+  return { id: row.id, email: row.email, name: row.name, createdAt: row.createdAt.toISOString() };
+}
+
+/** A new organisation checked (valid, slug free). */
+async function prepareOrganization(
+  services: Services,
+  input: { name: string; slug: string; tier?: Tier | undefined },
+): Promise<{ name: string; slug: string; tier: Tier }> {
+  const organization = parseOrThrow(ZNewOrganization, input);
+  if (await findOrganizationBySlug(services.db, organization.slug)) throw slugTaken(organization.slug);
+  return organization;
+}
+
+async function insertOrganizationAudited(
+  tx: Executor,
+  actor: Actor,
+  organization: { name: string; slug: string; tier: Tier },
+  ownerUserId: string,
+  options: CallOptions,
+): Promise<OrganizationRow> {
+  const row = await insertOrganization(tx, {
+    id: newId('organization'),
+    ...organization,
+    customRateLimitPerMinute: null,
+    customRateLimitPerHour: null,
+    policy: { ...DEFAULT_POLICY },
+  });
+  await insertMembership(tx, { organizationId: row.id, userId: ownerUserId, role: 'owner' });
+  await recordAudit(tx, {
+    organizationId: row.id,
+    actor: auditActorOf(actor),
+    action: 'organization.created',
+    target: { type: 'organization', id: row.id },
+    request: options.request ?? null,
+    detail: { ...organization, ownerUserId },
+  });
+  return row;
+}
+
+/** A unique violation of a race lost after the checks, as the CONFLICT the checks would have given. */
+function conflictOf(error: unknown, slug: string | null): unknown {
+  if (!isUniqueViolation(error)) return error;
+  // The constraint's name (users_email_lower_key, organizations_slug_key), or the detail naming its key.
+  const { constraint, detail } = error as { constraint?: unknown; detail?: unknown };
+  const onEmail = `${String(constraint ?? '')} ${String(detail ?? '')}`.includes('email');
+  return slug !== null && !onEmail ? slugTaken(slug) : emailTaken();
+}
+
 /** Creates a user (CLI, seed). Emails are unique case-insensitively: a taken one is CONFLICT. */
 export async function createUser(
   services: Services,
   input: { email: string; name: string; password: string },
 ): Promise<UserObject> {
-  const { email, name, password } = parseOrThrow(
-    z.object({ email: ZEmail, name: ZPersonName, password: ZPassword }),
-    input,
-  );
-  const taken = new TollgateError('CONFLICT', 'A user with this email address already exists.');
-  if (await findUserByEmail(services.db, email)) throw taken;
-  const passwordHash = await hashPassword(password);
+  const user = await prepareUser(services, input);
   try {
-    const user = await services.db.transaction().execute(async (tx: Executor) => {
-      const row = await insertUser(tx, { id: newId('user'), email, name, passwordHash });
-      await recordAudit(tx, {
-        organizationId: null,
-        actor: SYSTEM_ACTOR,
-        action: 'user.created',
-        target: { type: 'user', id: row.id },
-      });
-      return row;
-    });
-    return { id: user.id, email: user.email, name: user.name, createdAt: user.createdAt.toISOString() };
+    return await services.db.transaction().execute((tx: Executor) => insertUserAudited(tx, user));
   } catch (error) {
-    if (isUniqueViolation(error)) throw taken;
-    throw error;
+    throw conflictOf(error, null);
   }
 }
 
@@ -146,45 +208,45 @@ export async function createOrganization(
   input: { name: string; slug: string; tier?: Tier; ownerUserId: string },
   options: CallOptions = {},
 ): Promise<OrganizationObject> {
-  const { name, slug, tier, ownerUserId } = parseOrThrow(
-    z.object({
-      name: ZOrganizationName,
-      slug: ZOrganizationSlug,
-      tier: ZTier.default('free'),
-      ownerUserId: z.string(),
-    }),
-    input,
-  );
-  const taken = new TollgateError('CONFLICT', `The slug "${slug}" is already taken.`);
-  if (await findOrganizationBySlug(services.db, slug)) throw taken;
-  if (!(await findUserById(services.db, ownerUserId)))
+  const organization = await prepareOrganization(services, input);
+  if (!(await findUserById(services.db, input.ownerUserId)))
     throw new TollgateError('NOT_FOUND', 'The owner user was not found.');
   try {
-    const row = await services.db.transaction().execute(async (tx: Executor) => {
-      const organization = await insertOrganization(tx, {
-        id: newId('organization'),
-        name,
-        slug,
-        tier,
-        customRateLimitPerMinute: null,
-        customRateLimitPerHour: null,
-        policy: { ...DEFAULT_POLICY },
-      });
-      await insertMembership(tx, { organizationId: organization.id, userId: ownerUserId, role: 'owner' });
-      await recordAudit(tx, {
-        organizationId: organization.id,
-        actor: auditActorOf(actor),
-        action: 'organization.created',
-        target: { type: 'organization', id: organization.id },
-        request: options.request ?? null,
-        detail: { name, slug, tier, ownerUserId },
-      });
-      return organization;
-    });
+    const row = await services.db
+      .transaction()
+      .execute((tx: Executor) =>
+        insertOrganizationAudited(tx, actor, organization, input.ownerUserId, options),
+      );
     return toOrganizationObject(row);
   } catch (error) {
-    if (isUniqueViolation(error)) throw taken;
-    throw error;
+    throw conflictOf(error, organization.slug);
+  }
+}
+
+/**
+ * Creates an organisation and its owner, a new user, in one transaction (CLI): whatever fails, neither is
+ * left behind. Both are checked before the password is hashed; a taken slug or email is CONFLICT.
+ */
+export async function createOrganizationWithNewOwner(
+  services: Services,
+  actor: Actor,
+  input: {
+    name: string;
+    slug: string;
+    tier?: Tier | undefined;
+    owner: { email: string; name: string; password: string };
+  },
+): Promise<{ organization: OrganizationObject; owner: UserObject }> {
+  const organization = await prepareOrganization(services, input);
+  const user = await prepareUser(services, input.owner);
+  try {
+    return await services.db.transaction().execute(async (tx: Executor) => {
+      const owner = await insertUserAudited(tx, user);
+      const row = await insertOrganizationAudited(tx, actor, organization, owner.id, {});
+      return { organization: toOrganizationObject(row), owner };
+    });
+  } catch (error) {
+    throw conflictOf(error, organization.slug);
   }
 }
 
