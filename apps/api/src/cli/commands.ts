@@ -91,9 +91,9 @@ export async function runCommand(services: Services, command: ParsedCommand, io:
       if (await findOrganizationBySlug(services.db, command.slug)) {
         throw new TollgateError('CONFLICT', `The slug "${command.slug}" is already taken.`);
       }
+      const ownerPassword = await passwordOf(command.ownerPassword, io, 'owner-password');
       // An existing user becomes the owner only when the password given is theirs: otherwise the operator
       // would believe the owner signs in with a password that was silently ignored.
-      const ownerPassword = await passwordOf(command.ownerPassword, io, 'owner-password');
       const existing = await findUserByEmail(services.db, command.ownerEmail);
       let organization: OrganizationObject;
       let owner: { id: string; email: string; name: string; created: boolean };
