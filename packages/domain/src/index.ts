@@ -50,6 +50,7 @@ export {
   roleCeiling,
   ZRole,
 } from './role/roles.ts';
+export { MAX_INTEGER_COLUMN } from './schemas/bounds.ts';
 export {
   MAX_IP_ALLOWLIST_ENTRIES,
   MAX_ROTATION_GRACE_SECONDS,

@@ -4,6 +4,7 @@ import { ZIpRange } from '../ip/range.ts';
 import { MAX_TOKEN_LIFETIME_DAYS } from '../policy/policy.ts';
 import { ZScope } from '../scope/catalogue.ts';
 import { TOKEN_KINDS } from '../token/format.ts';
+import { MAX_INTEGER_COLUMN } from './bounds.ts';
 
 export const ZTokenType = z.enum(TOKEN_KINDS, { error: 'Token type must be personal or service' });
 export type TTokenType = z.infer<typeof ZTokenType>;
@@ -26,7 +27,8 @@ const ZEnvironment = z
     error: 'Environment is letters, digits, "-" and "_", starting with a letter or digit (e.g. production)',
   });
 const ZIpAllowlist = z.array(ZIpRange).max(MAX_IP_ALLOWLIST_ENTRIES);
-const ZRateLimit = z.number().int().positive();
+/** tokens.rate_limit_per_minute / _per_hour are PostgreSQL integers. */
+const ZRateLimit = z.number().int().positive().max(MAX_INTEGER_COLUMN);
 
 /** A list of known scopes, for places where an unknown scope is simply invalid input. */
 export const ZScopeList = z.array(ZScope);

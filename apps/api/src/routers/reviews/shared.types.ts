@@ -1,3 +1,4 @@
+import { MAX_INTEGER_COLUMN } from '@tollgate/domain';
 import { z } from 'zod';
 import { ZFindingSeveritySchema } from '../repositories/shared.types.ts';
 
@@ -10,7 +11,14 @@ export type TReviewStatus = z.infer<typeof ZReviewStatusSchema>;
 /** One thing the review engine found in a file. */
 export const ZFindingSchema = z.object({
   path: z.string().trim().min(1).max(500).describe('File path within the repository'),
-  line: z.number().int().min(1).nullable().default(null).describe('1-based line; null for the whole file'),
+  line: z
+    .number()
+    .int()
+    .min(1)
+    .max(MAX_INTEGER_COLUMN)
+    .nullable()
+    .default(null)
+    .describe('1-based line; null for the whole file'),
   severity: ZFindingSeveritySchema,
   message: z.string().trim().min(1).max(2000),
 });

@@ -1,11 +1,11 @@
-import { REVIEW_CREDIT_COST } from '@tollgate/domain';
+import { MAX_INTEGER_COLUMN, REVIEW_CREDIT_COST } from '@tollgate/domain';
 import { z } from 'zod';
 import type { ProcedureMeta } from '../../trpc/init.ts';
 import { REVIEWS_TAG, ZReviewSchema } from './shared.types.ts';
 
 export const ZTriggerReviewRequestSchema = z.object({
   repositoryId: z.string().trim().min(1).max(100).describe('The repository to review (rep_…)'),
-  pullRequest: z.number().int().min(1).max(2_147_483_647).optional().describe('Pull request number'),
+  pullRequest: z.number().int().min(1).max(MAX_INTEGER_COLUMN).optional().describe('Pull request number'),
   title: z.string().trim().min(1, { error: 'Title is required' }).max(200),
 });
 export type TTriggerReviewRequest = z.infer<typeof ZTriggerReviewRequestSchema>;
