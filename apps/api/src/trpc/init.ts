@@ -2,7 +2,7 @@ import { isTollgateError, type Scope } from '@tollgate/domain';
 import { initTRPC, TRPCError } from '@trpc/server';
 import type { Context } from './context.ts';
 import { toTollgateError, toTRPCError } from './errors.ts';
-import { assertNoNulCharacter } from './nul-character.ts';
+import { assertStorableText } from './nul-character.ts';
 
 /** Where a procedure is served on the REST facade (/api/v1). */
 export interface RestRoute {
@@ -79,7 +79,7 @@ export function mapThrown(ctx: Context, path: string, error: unknown): unknown {
 
 const mapErrors = t.middleware(async ({ ctx, next, path, getRawInput }) => {
   try {
-    assertNoNulCharacter(await getRawInput());
+    assertStorableText(await getRawInput());
   } catch (error) {
     throw mapThrown(ctx, path, error);
   }
@@ -88,7 +88,7 @@ const mapErrors = t.middleware(async ({ ctx, next, path, getRawInput }) => {
   return result;
 });
 
-/** Every procedure starts here: errors mapped by {@link mapFailure}, inputs holding U+0000 refused. */
+/** Every procedure starts here: errors mapped by {@link mapFailure}, inputs holding U+0000 or a lone surrogate refused. */
 export const baseProcedure = t.procedure.use(mapErrors);
 
 /**

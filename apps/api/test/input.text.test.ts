@@ -2,7 +2,11 @@ import { ERRORS } from '@tollgate/domain';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildServer } from '../src/server.ts';
-import { NUL_CHARACTER_MESSAGE, pathOfNulCharacter } from '../src/trpc/nul-character.ts';
+import {
+  findUnstorableText,
+  LONE_SURROGATE_MESSAGE,
+  NUL_CHARACTER_MESSAGE,
+} from '../src/trpc/nul-character.ts';
 import { createTestHarness, type SeededOrganization, type TestHarness } from './helpers/harness.ts';
 import { browserRequest, failureOf } from './helpers/sessions.ts';
 
@@ -13,7 +17,8 @@ function nested(depth: number, inner: unknown): unknown {
   return value;
 }
 
-describe('pathOfNulCharacter', () => {
+describe('findUnstorableText', () => {
+  const pathOfNulCharacter = (input: unknown) => findUnstorableText(input)?.path ?? null;
   it.each<[label: string, input: unknown, path: string | null]>([
     ['a plain object', { name: 'x', tags: ['a', 'b'], n: 1, ok: true, none: null }, null],
     ['the input itself', 'a\u0000b', ''],
@@ -33,6 +38,26 @@ describe('pathOfNulCharacter', () => {
     ['the first of two, in document order', { a: '\u0000', b: '\u0000' }, 'a'],
   ])('%s', (_label, input, path) => {
     expect(pathOfNulCharacter(input)).toBe(path);
+  });
+
+  it.each<[label: string, input: unknown, found: { path: string; message: string } | null]>([
+    [
+      'a surrogate pair (an emoji) is well formed',
+      { name: 'ok \ud83d\ude00', key: { '\ud83d\ude00': 1 } },
+      null,
+    ],
+    ['a lone high surrogate', { name: 'x\ud800y' }, { path: 'name', message: LONE_SURROGATE_MESSAGE }],
+    ['a lone low surrogate', { tags: ['a', '\udfff'] }, { path: 'tags.1', message: LONE_SURROGATE_MESSAGE }],
+    ['a pair the wrong way round', { s: '\ude00\ud83d' }, { path: 's', message: LONE_SURROGATE_MESSAGE }],
+    ['a high surrogate at the end', { s: 'x\ud83d' }, { path: 's', message: LONE_SURROGATE_MESSAGE }],
+    ['in an object key', { m: { '\udfff': 1 } }, { path: 'm.\udfff', message: LONE_SURROGATE_MESSAGE }],
+    [
+      'NUL before a surrogate in one string',
+      { s: '\u0000\udfff' },
+      { path: 's', message: NUL_CHARACTER_MESSAGE },
+    ],
+  ])('lone surrogates: %s', (_label, input, found) => {
+    expect(findUnstorableText(input)).toEqual(found);
   });
 
   it('walks a body nested deeper than the call stack allows', () => {
@@ -88,7 +113,10 @@ describe('inputs holding the NUL character', () => {
     const response = await app.inject({
       method,
       url,
-      headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+      headers: {
+        authorization: `Bearer ${token}`,
+        ...(body ? { 'content-type': 'application/json' } : {}),
+      },
       ...(body ? { payload: JSON.stringify(body) } : {}),
     });
     expect({ status: response.statusCode, body: response.json() }).toEqual({
@@ -112,7 +140,10 @@ describe('inputs holding the NUL character', () => {
   });
 
   it('checks the token first: without one, the answer is still MISSING_TOKEN', async () => {
-    const response = await app.inject({ method: 'GET', url: '/api/v1/tokens?q=%00' });
+    const response = await app.inject({
+      method: 'GET',
+      url: '/api/v1/tokens?q=%00',
+    });
     expect({ status: response.statusCode, code: response.json().code }).toEqual({
       status: 401,
       code: 'MISSING_TOKEN',
@@ -128,6 +159,9 @@ describe('inputs holding the NUL character', () => {
     const login = await failureOf(
       h.caller(browserRequest({ ip: '203.0.113.9' })).auth.login({ email: 'a\u0000@x.test', password: 'x' }),
     );
-    expect(login).toMatchObject({ code: 'VALIDATION_FAILED', details: [{ path: 'email' }] });
+    expect(login).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      details: [{ path: 'email' }],
+    });
   });
 });
