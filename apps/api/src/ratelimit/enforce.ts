@@ -90,10 +90,15 @@ function tooManyFailures(seconds: number, request?: { setHeader: SetHeader }): T
   );
 }
 
+/** 401s of a Bearer authentication that come before any lookup: counted in process memory only. */
+const REFUSED_BEFORE_LOOKUP: ReadonlySet<string> = new Set(['MISSING_TOKEN', 'MALFORMED_TOKEN']);
+
 /**
  * Runs a Bearer authentication under the failed-authentication limit of the client address: refused at once
  * (no token parsing, no database) when this process knows the address is over it; every 401 counts, and an
- * attempt over the limit is answered 429 RATE_LIMITED with Retry-After instead of its 401.
+ * attempt over the limit is answered 429 RATE_LIMITED with Retry-After instead of its 401. A missing or
+ * malformed token is counted in this process's memory, any other failure in the shared store (see
+ * RateLimiterService.recordFailedAuth).
  */
 export async function withFailedAuthLimit<T>(
   services: RateLimitServices,
@@ -107,7 +112,8 @@ export async function withFailedAuthLimit<T>(
     return await authenticate();
   } catch (error) {
     if (!isTollgateError(error) || error.status !== 401) throw error;
-    const wait = await services.rateLimits.recordFailedAuth(ip);
+    const counted = REFUSED_BEFORE_LOOKUP.has(error.code) ? 'process' : 'store';
+    const wait = await services.rateLimits.recordFailedAuth(ip, counted);
     if (wait > 0) throw tooManyFailures(wait, request);
     throw error;
   }

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { RateLimiterAbstract, RateLimiterRes } from 'rate-limiter-flexible';
+import { type RateLimiterAbstract, RateLimiterMemory, type RateLimiterRes } from 'rate-limiter-flexible';
 import {
   DEFAULT_FAILED_AUTH_PER_MINUTE,
   organizationLimitsOf,
@@ -85,6 +85,8 @@ export class RateLimiterService {
   readonly #tiers: RateLimitSettings['tiers'];
   readonly #windows: RateLimiterAbstract[];
   readonly #failedAuth: RateLimiterAbstract;
+  /** Failures refused before any lookup (no or a malformed token), counted in this process only. */
+  readonly #failedAuthInProcess: RateLimiterMemory;
   readonly #keyPrefix: string;
   /** Addresses known to be over the failed-authentication limit → epoch ms until when; no store round trip. */
   readonly #blockedAddresses = new Map<string, number>();
@@ -107,6 +109,11 @@ export class RateLimiterService {
       keyPrefix: this.keyPrefix('authfail'),
       points: COUNT_ONLY_POINTS,
       durationSeconds: 60,
+    });
+    this.#failedAuthInProcess = new RateLimiterMemory({
+      keyPrefix: this.keyPrefix('authfail-process'),
+      points: COUNT_ONLY_POINTS,
+      duration: 60,
     });
   }
 
@@ -236,9 +243,17 @@ export class RateLimiterService {
    * Counts a failed authentication from the address. Returns the seconds to wait when this attempt is
    * already over the limit (answer it 429 instead of 401), else 0; from the attempt that spends the last
    * allowed failure on, the address is refused in this process without asking the store.
+   *
+   * `counted`: `'store'` for a token that had to be looked up (well formed, but unknown, revoked, …): only
+   * such a token could ever be a right guess, so its failures count in the shared store, against the limit
+   * of every process together. `'process'` for an attempt refused before any lookup (no token, or one that
+   * fails its format or checksum): it can never succeed and costs no database access, so it is counted in
+   * this process's memory, and never costs a store round trip — a database statement with the PostgreSQL
+   * store (§3: a malformed token is refused before any database access).
    */
-  async recordFailedAuth(ip: string): Promise<number> {
-    const result = await this.#failedAuth.consume(ip);
+  async recordFailedAuth(ip: string, counted: 'store' | 'process'): Promise<number> {
+    const limiter = counted === 'store' ? this.#failedAuth : this.#failedAuthInProcess;
+    const result = await limiter.consume(ip);
     if (result.consumedPoints < this.failedAuthPerMinute) return 0;
     const seconds = this.#block(ip, result.msBeforeNext);
     return result.consumedPoints > this.failedAuthPerMinute ? seconds : 0;
