@@ -20,6 +20,8 @@ export interface Verification {
 export interface VerifyTokenInput {
   /** The raw Authorization header; null when the request has none. */
   authorization: string | null;
+  /** The request carried more than one Authorization header (which one would count is anyone's guess). */
+  authorizationRepeated?: boolean;
   /** The client address, already resolved through TRUST_PROXY. */
   ip: string;
   /** The scope the procedure requires; null for "any valid token" (e.g. whoami). */
@@ -49,6 +51,9 @@ export async function verifyToken(
 
 async function verifyBearer(services: VerificationServices, input: VerifyTokenInput): Promise<Verification> {
   const { authorization, ip, requiredScope } = input;
+  if (input.authorizationRepeated) {
+    throw new TollgateError('MALFORMED_TOKEN', 'Send exactly one Authorization header.');
+  }
   if (authorization === null || authorization.trim() === '') throw new TollgateError('MISSING_TOKEN');
 
   const bearer = BEARER.exec(authorization);

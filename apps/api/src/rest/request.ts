@@ -1,5 +1,6 @@
 import { TollgateError } from '@tollgate/domain';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { authorizationHeaderOf } from '../auth/authorization-header.ts';
 import type { CookieOptions, RequestInfo } from '../trpc/context.ts';
 import { itemsOf, type JsonSchema, type ObjectShape, typesOf } from './json-schema.ts';
 import { BODY_METHODS, type RestRouteEntry } from './route-table.ts';
@@ -46,6 +47,7 @@ class RestRequestInfo implements RequestInfo {
   readonly ip: string;
   readonly userAgent: string | null;
   readonly authorization: string | null;
+  readonly authorizationRepeated: boolean;
   readonly csrfToken: string | null;
   readonly secure: boolean;
   readonly #request: FastifyRequest;
@@ -59,7 +61,9 @@ class RestRequestInfo implements RequestInfo {
     this.#codec = codec;
     this.ip = request.ip;
     this.userAgent = header(request.headers['user-agent']);
-    this.authorization = header(request.headers.authorization);
+    const authorization = authorizationHeaderOf(request.raw);
+    this.authorization = authorization.authorization;
+    this.authorizationRepeated = authorization.authorizationRepeated;
     this.csrfToken = header(request.headers['x-csrf-token']);
     this.secure = request.protocol === 'https';
   }

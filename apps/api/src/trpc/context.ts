@@ -20,6 +20,8 @@ export interface RequestInfo {
   userAgent: string | null;
   /** The raw Authorization header, if any. */
   authorization: string | null;
+  /** True when the request carried more than one Authorization header: refused as MALFORMED_TOKEN. */
+  authorizationRepeated?: boolean;
   /**
    * Set only by the API playground (routers/playground/send.ts), never from HTTP: act as this token of the
    * caller's organisation, verified by id with every check of a Bearer token except the secret.

@@ -1,4 +1,5 @@
 import type { CreateFastifyContextOptions } from '@trpc/server/adapters/fastify';
+import { authorizationHeaderOf } from '../auth/authorization-header.ts';
 import type { Services } from '../services.ts';
 import type { Context } from './context.ts';
 
@@ -14,7 +15,7 @@ export function createFastifyContextFactory(services: Services) {
     request: {
       ip: req.ip,
       userAgent: header(req.headers['user-agent']),
-      authorization: header(req.headers.authorization),
+      ...authorizationHeaderOf(req.raw),
       csrfToken: header(req.headers['x-csrf-token']),
       secure: req.protocol === 'https',
       getCookie: (name) => req.cookies[name],

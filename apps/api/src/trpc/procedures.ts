@@ -5,7 +5,7 @@ import { enforceSessionRateLimit } from '../ratelimit/enforce.ts';
 import { assertSessionAllowedOnRest } from '../rest/sessions.ts';
 import type { Context, Principal, SessionPrincipal } from './context.ts';
 import { baseProcedure, mapFailure, mapThrown, type ProcedureMeta, unmappedProcedure } from './init.ts';
-import { assertNoNulCharacter } from './nul-character.ts';
+import { assertStorableText } from './nul-character.ts';
 
 /** No authentication: login, health-like procedures. */
 export const publicProcedure = baseProcedure;
@@ -52,6 +52,7 @@ async function authenticate(
   if (ctx.request.authorization !== null) {
     const verification = await verifyToken(ctx.services, {
       authorization: ctx.request.authorization,
+      authorizationRepeated: ctx.request.authorizationRepeated === true,
       ip: ctx.request.ip,
       requiredScope,
       request: ctx.request,
@@ -74,8 +75,8 @@ async function authenticate(
 }
 
 /**
- * The protected chain (see {@link authenticate}). It maps errors and refuses inputs holding U+0000 itself, as
- * baseProcedure's first step would: one middleware instead of two on every API request.
+ * The protected chain (see {@link authenticate}). It maps errors and refuses unstorable text (U+0000, lone
+ * surrogates) itself, as baseProcedure's first step would: one middleware instead of two on every API request.
  */
 export const protectedProcedure = unmappedProcedure.use(
   async ({ ctx, meta, type, path, getRawInput, next }) => {
@@ -83,7 +84,7 @@ export const protectedProcedure = unmappedProcedure.use(
     try {
       caller = await authenticate(ctx, meta, type);
       // After authentication, as the input's own validation would be.
-      assertNoNulCharacter(await getRawInput());
+      assertStorableText(await getRawInput());
     } catch (error) {
       throw mapThrown(ctx, path, error);
     }
