@@ -15,6 +15,7 @@ import { recordAudit } from '../audit/record.ts';
 import type { Services } from '../services.ts';
 import { enqueueWebhookEvent } from '../webhooks/outbox.ts';
 import { type Actor, assertActsIn, auditActorOf, type CallOptions } from './organizations.ts';
+import { publishAfterCommit } from './publish.ts';
 
 export interface MemberObject {
   userId: string;
@@ -142,7 +143,7 @@ export async function addMember(
     return added;
   });
   if (!member) throw new TollgateError('INTERNAL');
-  await services.invalidation.publish({
+  await publishAfterCommit(services, {
     kind: 'member',
     organizationId: input.organizationId,
     userId: user.id,
@@ -189,7 +190,7 @@ export async function changeMemberRole(
     return { member, changed: true };
   });
   if (result.changed) {
-    await services.invalidation.publish({
+    await publishAfterCommit(services, {
       kind: 'member',
       organizationId: input.organizationId,
       userId: input.userId,
@@ -234,7 +235,7 @@ export async function removeMember(
     });
     return current;
   });
-  await services.invalidation.publish({
+  await publishAfterCommit(services, {
     kind: 'member',
     organizationId: input.organizationId,
     userId: input.userId,

@@ -30,6 +30,7 @@ import { type AuditActor, actorOf, recordAudit, SYSTEM_ACTOR } from '../audit/re
 import { hashPassword, ZPassword } from '../auth/password.ts';
 import type { Services } from '../services.ts';
 import type { Principal, RequestInfo } from '../trpc/context.ts';
+import { publishAfterCommit } from './publish.ts';
 
 /** Tollgate itself, e.g. the CLI run by an operator: no role checks apply. */
 export interface SystemActor {
@@ -321,7 +322,7 @@ export async function updateOrganization(
     });
     return { row: updated, changed: true };
   });
-  if (changed) await services.invalidation.publish({ kind: 'organization', organizationId: row.id });
+  if (changed) await publishAfterCommit(services, { kind: 'organization', organizationId: row.id });
   const organization = toOrganizationObject(row);
   const tokensBeyondPolicy = await countTokensBeyondPolicy(services.db, row.id, {
     maxTokenLifetimeDays: organization.policy.maxTokenLifetimeDays,

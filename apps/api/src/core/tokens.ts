@@ -46,6 +46,7 @@ import type { RateLimitWindowName } from '../ratelimit/config.ts';
 import type { Services } from '../services.ts';
 import type { Principal, RequestInfo } from '../trpc/context.ts';
 import { enqueueWebhookEvent } from '../webhooks/outbox.ts';
+import { publishAfterCommit } from './publish.ts';
 import { toTokenObject } from './token-object.ts';
 
 export { toTokenObject } from './token-object.ts';
@@ -189,13 +190,8 @@ function listOf(scopes: readonly string[]): string {
 }
 
 /** Tells every API process to forget what it cached about the token. Call after the commit. */
-async function publishTokenChange(services: Services, tokenId: string): Promise<void> {
-  try {
-    await services.invalidation.publish({ kind: 'token', tokenId });
-  } catch (error) {
-    // The change is committed; failing the request now would report a revoke that happened as failed.
-    services.log.error({ err: error, tokenId }, 'could not publish a token invalidation');
-  }
+function publishTokenChange(services: Services, tokenId: string): Promise<void> {
+  return publishAfterCommit(services, { kind: 'token', tokenId });
 }
 
 /**
