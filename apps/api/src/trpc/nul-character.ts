@@ -9,6 +9,7 @@ export const LONE_SURROGATE_MESSAGE =
  * (refused by `jsonb` as invalid JSON, silently turned into U+FFFD by `text`). With the `u` flag a surrogate
  * pair is one code point, so `\p{Cs}` matches only a surrogate without its pair.
  */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: U+0000 is what this looks for.
 const UNSTORABLE = /[\u0000\p{Cs}]/u;
 
 /** Where a raw input holds unstorable text, and why. */
