@@ -36,12 +36,15 @@ function kindOf(node: RootNode): QueryKind {
  */
 export function createQueryCounter() {
   const counts: Record<QueryKind, number> = { select: 0, insert: 0, update: 0, delete: 0, other: 0 };
+  /** Statements that ran and answered, compiled ones included (`db.executeQuery`, the rate-limit store's). */
+  let executed = 0;
   const plugin: KyselyPlugin = {
     transformQuery(args) {
       counts[kindOf(args.node)]++;
       return args.node;
     },
     async transformResult(args) {
+      executed++;
       return args.result;
     },
   };
@@ -51,7 +54,10 @@ export function createQueryCounter() {
     /** Statements that change data: INSERT, UPDATE, DELETE. */
     writes: () => [...WRITE_KINDS].reduce((sum, kind) => sum + counts[kind as QueryKind], 0),
     total: () => Object.values(counts).reduce((sum, count) => sum + count, 0),
+    /** Every statement that ran and answered, built by Kysely or handed to it compiled. */
+    executed: () => executed,
     reset() {
+      executed = 0;
       for (const kind of Object.keys(counts) as QueryKind[]) counts[kind] = 0;
     },
   };
