@@ -250,14 +250,18 @@ describe('two Authorization headers', () => {
   /** A request over a real connection; an array value goes over the wire as that many header lines. */
   function rawRequest(path: string, authorization: string[]): Promise<{ status: number; body: string }> {
     return new Promise((resolve, reject) => {
-      const request = httpGet(new URL(path, url), { headers: { authorization } }, (response) => {
-        let body = '';
-        response.setEncoding('utf8');
-        response.on('data', (chunk: string) => {
-          body += chunk;
-        });
-        response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
-      });
+      const request = httpGet(
+        new URL(path, url),
+        { headers: { Authorization: authorization } },
+        (response) => {
+          let body = '';
+          response.setEncoding('utf8');
+          response.on('data', (chunk: string) => {
+            body += chunk;
+          });
+          response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
+        },
+      );
       request.on('error', reject);
     });
   }
