@@ -116,16 +116,17 @@ if (!hasServices) {
 }
 
 describe.runIf(hasServices)('the Dockerfile, run as written in a fresh clone of HEAD', () => {
-  const work = mkdtempSync(join(tmpdir(), 'tollgate-dockerfile-'));
+  let work = '';
   let database: TestDatabase | undefined;
   let server: ChildProcess | undefined;
   afterAll(async () => {
     if (server?.exitCode === null) server.kill('SIGKILL');
     await database?.close();
-    rmSync(work, { recursive: true, force: true });
+    if (work) rmSync(work, { recursive: true, force: true });
   });
 
   it('installs, builds, keeps production dependencies only, starts on PostgreSQL + Redis, is healthy, stops on SIGTERM', async () => {
+    work = mkdtempSync(join(tmpdir(), 'tollgate-dockerfile-'));
     const stages = dockerfileStages(read('Dockerfile'));
     const byName = new Map(stages.map((stage) => [stage.name, stage]));
     const pnpmVersion = (JSON.parse(read('package.json')) as { packageManager: string }).packageManager;
