@@ -1,7 +1,7 @@
-import { createDatabase, migrateToLatest } from '@tollgate/db';
+import { createDatabase, hasAnyOrganization, migrateToLatest } from '@tollgate/db';
 import { EnvError, loadEnv } from './env.ts';
 import { createLogger } from './logger.ts';
-import { seedDemo } from './seed.ts';
+import { DEMO_OWNER_EMAIL, DEMO_PASSWORD, demoLoginWorks, seedDemo } from './seed.ts';
 import { buildServer } from './server.ts';
 import { createServices } from './services.ts';
 
@@ -23,7 +23,10 @@ async function main(): Promise<void> {
 
   const services = createServices({ env, database, log });
   await services.start();
-  const demo = await seedDemo(services);
+  // Demo data with its published password only on the embedded database, which is for trying Tollgate out
+  // on one machine; PostgreSQL is a real deployment, whose first owner is created with the CLI (§17).
+  const embedded = database.engine === 'pglite';
+  const demo = embedded ? await seedDemo(services) : undefined;
   const app = await buildServer({ services });
 
   let closing = false;
@@ -41,20 +44,37 @@ async function main(): Promise<void> {
       process.exit(1);
     }
   };
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
-  process.once('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
 
   const address = await app.listen({ port: env.PORT, host: env.HOST });
   const url = address.replace('127.0.0.1', 'localhost');
-  const engine = database.engine === 'pglite' ? `embedded PGlite at ${env.TOLLGATE_DATA_DIR}` : 'PostgreSQL';
+  const engine = embedded ? `embedded PGlite at ${env.TOLLGATE_DATA_DIR}` : 'PostgreSQL';
   // Printed plainly (not as log lines) because a person reads them to find the app and sign in.
-  console.log(`Tollgate is running at ${url} (database: ${engine})`);
-  if (demo.created) {
-    console.log(
+  const lines = [
+    `Tollgate is running at ${url} (database: ${engine})`,
+    `  web app     ${url}/`,
+    `  playground  ${url}/playground`,
+    `  API docs    ${url}/docs (OpenAPI document: ${url}/api/v1/openapi.json)`,
+  ];
+  if (demo?.created) {
+    lines.push(
       `Demo organisation "${demo.organizationSlug}" created. Sign in as ${demo.email} / ${demo.password}`,
     );
-  } else {
-    console.log(`Demo login (if you kept the demo organisation): ${demo.email} / ${demo.password}`);
+  } else if (embedded && (await demoLoginWorks(services))) {
+    lines.push(`Demo login: ${DEMO_OWNER_EMAIL} / ${DEMO_PASSWORD}`);
+  } else if (!embedded && !(await hasAnyOrganization(services.db))) {
+    lines.push(
+      'No organisation yet. Create the first one and its owner with the CLI (same DATABASE_URL), e.g.:',
+      `  printf '%s\\n' "$OWNER_PASSWORD" | pnpm tollgate org create --name "Acme" --slug acme --owner-email you@example.com --owner-password-stdin`,
+    );
+  }
+  console.log(lines.join('\n'));
+  if (!embedded && (await demoLoginWorks(services))) {
+    log.warn(
+      { email: DEMO_OWNER_EMAIL },
+      'the demo owner still has the published demo password: change it or remove the user',
+    );
   }
 }
 

@@ -1,14 +1,18 @@
 import { findUserByEmail, hasAnyOrganization } from '@tollgate/db';
 import { isTollgateError, type Role, type Scope } from '@tollgate/domain';
+import { verifyPassword } from './auth/password.ts';
+import { purchaseCredits } from './core/billing.ts';
 import { addMember } from './core/members.ts';
 import { createOrganization, createUser, type SystemActor } from './core/organizations.ts';
+import { createRepository } from './core/repositories.ts';
 import { createToken } from './core/tokens.ts';
 import type { Services } from './services.ts';
 
 /**
- * The demo login, printed by `pnpm start` and `pnpm tollgate seed --demo`. It is fixed and public on purpose:
- * the demo exists to be tried on a local machine. Production deployments do not seed: they create their own
- * organisations and users with `pnpm tollgate org create` / `user create`, with passwords of their own.
+ * The demo login, printed by `pnpm start` on the embedded database and by `pnpm tollgate seed --demo`. It is
+ * fixed and public on purpose: the demo exists to be tried on a local machine. The server seeds it only on
+ * the embedded database; on PostgreSQL (a real deployment) it never does, and the first owner is created with
+ * `pnpm tollgate org create`, with a password of their own.
  */
 export const DEMO_PASSWORD = 'tollgate-demo';
 export const DEMO_OWNER_EMAIL = 'demo@tollgate.local';
@@ -41,6 +45,13 @@ const DEMO_SERVICE_TOKENS: readonly {
     scopes: ['organization:read', 'billing:read'],
   },
 ];
+
+/**
+ * Credits the demo organisation starts with, so that its reviews can be triggered at once (each costs
+ * REVIEW_CREDIT_COST), and its repository (not `acme/web`, which the README's REST example creates).
+ */
+export const DEMO_CREDITS = 100;
+export const DEMO_REPOSITORY = { name: 'acme/api', url: 'https://git.example.com/acme/api' } as const;
 
 export interface SeedDemoResult {
   /** false when the database already had an organisation, so nothing was seeded. */
@@ -75,7 +86,8 @@ async function ensureUser(services: Services, email: string, name: string): Prom
 
 /**
  * Seeds the demo organisation "Acme Inc." (slug `acme`, tier standard) with its owner demo@tollgate.local,
- * an admin, a member and a viewer (all with {@link DEMO_PASSWORD}) and two service tokens — only when the
+ * an admin, a member and a viewer (all with {@link DEMO_PASSWORD}), two service tokens, {@link DEMO_CREDITS}
+ * credits and the repository {@link DEMO_REPOSITORY} — only when the
  * database has no organisation at all, so running it again, or against a real deployment, changes nothing.
  * Safe when several API processes start on one empty database: one seeds, the others report created:false.
  */
@@ -111,5 +123,21 @@ export async function seedDemo(services: Services): Promise<SeedDemoResult> {
   for (const token of DEMO_SERVICE_TOKENS) {
     await createToken(services, { kind: 'system', organizationId }, { ...token, type: 'service' });
   }
+  const system = { kind: 'system', organizationId } as const;
+  await purchaseCredits(services, system, { amount: DEMO_CREDITS });
+  await createRepository(services, system, {
+    ...DEMO_REPOSITORY,
+    defaultBranch: 'main',
+    reviewSettings: { autoReview: true, minSeverity: 'info', ignorePaths: [] },
+  });
   return { ...result, created: true };
+}
+
+/**
+ * Whether the demo owner exists and still signs in with the published {@link DEMO_PASSWORD}: the start-up
+ * output repeats the demo login only while it works, and warns about it on PostgreSQL, where it should not.
+ */
+export async function demoLoginWorks(services: Services): Promise<boolean> {
+  const owner = await findUserByEmail(services.db, DEMO_OWNER_EMAIL);
+  return owner !== undefined && (await verifyPassword(DEMO_PASSWORD, owner.passwordHash));
 }
