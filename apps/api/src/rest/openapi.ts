@@ -277,11 +277,13 @@ export function buildOpenApiDocument(routes: readonly RestRouteEntry[]): OpenApi
           schema: { type: 'integer' },
         },
         'RateLimit-Policy': {
-          description: 'Both windows, IETF draft syntax, e.g. `"minute";q=60;w=60, "hour";q=1000;w=3600`',
+          description:
+            'Every policy that applied (both windows of the organisation, and the token’s own limit when it has one), IETF draft syntax, e.g. `"minute";q=60;w=60, "hour";q=1000;w=3600, "token-minute";q=10;w=60`',
           schema: { type: 'string' },
         },
         RateLimit: {
-          description: 'The window closest to exhaustion, IETF draft syntax, e.g. `"minute";r=45;t=30`',
+          description:
+            'What is left of each policy of RateLimit-Policy, in its order, IETF draft syntax, e.g. `"minute";r=45;t=30, "hour";r=877;t=2301`',
           schema: { type: 'string' },
         },
       },
