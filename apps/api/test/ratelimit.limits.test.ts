@@ -80,7 +80,9 @@ describe('request limits per organisation (§6)', () => {
         hour: { limit: 5, remaining: 5 - n, reset: expect.any(Number) },
       });
       expect(headers.policy).toBe('"minute";q=3;w=60, "hour";q=5;w=3600');
-      expect(headers.ratelimit).toMatch(new RegExp(`^"minute";r=${3 - n};t=(\\d+), "hour";r=${5 - n};t=(\\d+)$`));
+      expect(headers.ratelimit).toMatch(
+        new RegExp(`^"minute";r=${3 - n};t=(\\d+), "hour";r=${5 - n};t=(\\d+)$`),
+      );
       expect(Number(/t=(\d+)/.exec(headers.ratelimit)?.[1])).toBeLessThanOrEqual(60);
       expect(Number(/"hour";r=\d+;t=(\d+)/.exec(headers.ratelimit)?.[1])).toBeLessThanOrEqual(3_600);
       expect(headers.reset).toBeGreaterThanOrEqual(Math.floor(startSeconds));

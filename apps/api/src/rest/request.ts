@@ -43,6 +43,7 @@ export interface CookieCodec {
 
 class RestRequestInfo implements RequestInfo {
   readonly surface = 'rest' as const;
+  readonly requestId: string;
   readonly ip: string;
   readonly userAgent: string | null;
   readonly authorization: string | null;
@@ -57,6 +58,7 @@ class RestRequestInfo implements RequestInfo {
     this.#request = request;
     this.#reply = reply;
     this.#codec = codec;
+    this.requestId = request.id;
     this.ip = request.ip;
     this.userAgent = header(request.headers['user-agent']);
     this.authorization = header(request.headers.authorization);

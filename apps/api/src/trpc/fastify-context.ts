@@ -12,6 +12,7 @@ export function createFastifyContextFactory(services: Services) {
   return ({ req, res }: CreateFastifyContextOptions): Context => ({
     services,
     request: {
+      requestId: req.id,
       ip: req.ip,
       userAgent: header(req.headers['user-agent']),
       authorization: header(req.headers.authorization),
