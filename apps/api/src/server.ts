@@ -75,6 +75,9 @@ export async function buildServer({
     return sendRestError(reply, tollgate);
   });
 
+  // Requests by route template and status (§17), only when metrics are served: it costs every request a hook.
+  if (env.METRICS_PORT !== undefined) services.metrics.instrument(app);
+
   app.get('/healthz', async () => ({ status: 'ok' }));
 
   app.get('/readyz', async (_request, reply) => {

@@ -66,7 +66,7 @@ describe('Request-Id (§7)', () => {
     expect(response.statusCode).toBe(status);
     expect(response.headers['request-id']).toMatch(REQUEST_ID);
     // Any JSON error body names the same id.
-    if (status >= 400 && response.headers['content-type']?.includes('json')) {
+    if (status >= 400 && String(response.headers['content-type']).includes('json')) {
       const body = response.json();
       expect(body.requestId ?? body.error?.data?.requestId).toBe(response.headers['request-id']);
     }

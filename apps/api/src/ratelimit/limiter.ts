@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { RateLimiterAbstract, RateLimiterRes } from 'rate-limiter-flexible';
+import { type RateLimiterAbstract, RateLimiterMemory, type RateLimiterRes } from 'rate-limiter-flexible';
 import {
   DEFAULT_FAILED_AUTH_PER_MINUTE,
   organizationLimitsOf,
@@ -58,6 +58,14 @@ export interface RateLimitPolicyState {
   resetAtMs: number;
 }
 
+/** Told what the limiter does, for the metrics of §17. */
+export interface RateLimitObserver {
+  /** A request was counted: allowed or refused. */
+  decided(allowed: boolean): void;
+  /** The shared store failed and the in-memory insurance limiter counted instead. */
+  storeFellBack(): void;
+}
+
 /** Who a request counts against. */
 export interface RateLimitSubject {
   organizationId: string;
@@ -104,28 +112,37 @@ export class RateLimiterService {
   readonly #windows: RateLimiterAbstract[];
   readonly #failedAuth: RateLimiterAbstract;
   readonly #keyPrefix: string;
+  readonly #observer: RateLimitObserver | undefined;
   /** Addresses known to be over the failed-authentication limit → epoch ms until when; no store round trip. */
   readonly #blockedAddresses = new Map<string, number>();
   /** Plans per source object; sources live in the token cache, so the plan goes when the entry does. */
   readonly #plans = new WeakMap<RateLimitSource, Plan>();
 
-  constructor(options: RateLimiterServiceOptions, log: Logger) {
+  constructor(options: RateLimiterServiceOptions, log: Logger, observer?: RateLimitObserver) {
+    this.#observer = observer;
+    const onStoreFallback = observer && (() => observer.storeFellBack());
     this.#keyPrefix = options.keyPrefix ?? 'tollgate';
     this.#tiers = options.tiers;
     this.failedAuthPerMinute = options.failedAuthPerMinute ?? DEFAULT_FAILED_AUTH_PER_MINUTE;
     this.store = createRateLimitStore(options.store ?? { kind: 'memory' }, log);
     this.#windows = RATE_LIMIT_WINDOWS.map((window) =>
-      this.store.createLimiter({
-        keyPrefix: this.keyPrefix(`rl:${window.name}`),
-        points: COUNT_ONLY_POINTS,
-        durationSeconds: window.seconds,
-      }),
+      countingFallbacks(
+        this.store.createLimiter({
+          keyPrefix: this.keyPrefix(`rl:${window.name}`),
+          points: COUNT_ONLY_POINTS,
+          durationSeconds: window.seconds,
+        }),
+        onStoreFallback,
+      ),
     );
-    this.#failedAuth = this.store.createLimiter({
-      keyPrefix: this.keyPrefix('authfail'),
-      points: COUNT_ONLY_POINTS,
-      durationSeconds: 60,
-    });
+    this.#failedAuth = countingFallbacks(
+      this.store.createLimiter({
+        keyPrefix: this.keyPrefix('authfail'),
+        points: COUNT_ONLY_POINTS,
+        durationSeconds: 60,
+      }),
+      onStoreFallback,
+    );
   }
 
   /** A prefix for a limiter's keys in the shared store (the login limiter uses it too). */
@@ -232,6 +249,7 @@ export class RateLimiterService {
       await Promise.all(checks.map((check) => check.limiter.reward(check.key).catch(() => undefined)));
     }
     const binding = windows.reduce((a, b) => (closerToExhaustion(b, a) ? b : a));
+    this.#observer?.decided(!refused);
     return {
       allowed: !refused,
       windows,
@@ -307,4 +325,33 @@ function closerToExhaustion(
   b: { remaining: number; resetAtMs: number },
 ): boolean {
   return a.remaining < b.remaining || (a.remaining === b.remaining && a.resetAtMs > b.resetAtMs);
+}
+
+/** An insurance limiter that says when it is used: rate-limiter-flexible calls it only when the store failed. */
+class CountingInsurance extends RateLimiterMemory {
+  readonly #onUse: () => void;
+
+  constructor(like: RateLimiterAbstract, onUse: () => void) {
+    super({ keyPrefix: like.keyPrefix, points: like.points, duration: like.duration });
+    this.#onUse = onUse;
+  }
+
+  override consume(
+    ...args: Parameters<RateLimiterMemory['consume']>
+  ): ReturnType<RateLimiterMemory['consume']> {
+    this.#onUse();
+    return super.consume(...args);
+  }
+}
+
+/** Puts a {@link CountingInsurance} in place of a shared store's insurance limiter (the memory store has none). */
+function countingFallbacks(
+  limiter: RateLimiterAbstract,
+  onFallback: (() => void) | undefined,
+): RateLimiterAbstract {
+  const insured = limiter as RateLimiterAbstract & { insuranceLimiter?: RateLimiterAbstract };
+  if (onFallback && insured.insuranceLimiter) {
+    insured.insuranceLimiter = new CountingInsurance(insured.insuranceLimiter, onFallback);
+  }
+  return limiter;
 }
