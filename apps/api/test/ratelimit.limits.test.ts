@@ -91,7 +91,7 @@ describe('request limits per organisation (§6)', () => {
 
     const refused = await get(token);
     expect(refused.statusCode).toBe(429);
-    expect(refused.json()).toEqual({
+    expect(refused.json()).toMatchObject({
       success: false,
       error: 'Rate limit exceeded. Please try again later.',
       code: 'RATE_LIMITED',
