@@ -164,11 +164,24 @@ export class Metrics {
    */
   instrument(app: FastifyInstance): void {
     const { httpRequests, httpDuration } = this;
+    // The children per (route, method, status), made once: prom-client's labels() hashes its values each call.
+    // Bounded: routes and methods are the server's own, statuses a few dozen.
+    const children = new Map<string, { count: { inc(): void }; duration: { observe(value: number): void } }>();
     app.addHook('onResponse', (request, reply, done) => {
       const route = request.routeOptions.url ?? UNMATCHED_ROUTE;
       const method = request.method;
-      httpRequests.labels(route, method, String(reply.statusCode)).inc();
-      httpDuration.labels(route, method).observe(reply.elapsedTime / 1000);
+      const status = reply.statusCode;
+      const key = `${status} ${method} ${route}`;
+      let child = children.get(key);
+      if (child === undefined) {
+        child = {
+          count: httpRequests.labels(route, method, String(status)),
+          duration: httpDuration.labels(route, method),
+        };
+        children.set(key, child);
+      }
+      child.count.inc();
+      child.duration.observe(reply.elapsedTime / 1000);
       done();
     });
   }
