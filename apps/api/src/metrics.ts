@@ -166,7 +166,10 @@ export class Metrics {
     const { httpRequests, httpDuration } = this;
     // The children per (route, method, status), made once: prom-client's labels() hashes its values each call.
     // Bounded: routes and methods are the server's own, statuses a few dozen.
-    const children = new Map<string, { count: { inc(): void }; duration: { observe(value: number): void } }>();
+    const children = new Map<
+      string,
+      { count: { inc(): void }; duration: { observe(value: number): void } }
+    >();
     app.addHook('onResponse', (request, reply, done) => {
       const route = request.routeOptions.url ?? UNMATCHED_ROUTE;
       const method = request.method;
