@@ -147,9 +147,11 @@ async function tollgateTarget(
   database: DatabaseHandle,
   token: string,
   store: RateLimitStoreConfig,
+  options: { metrics?: boolean } = {},
 ): Promise<Target & { probe: Response; body: string }> {
   const services = createServices({
-    env: loadEnv({ LOG_LEVEL: 'silent' }),
+    // With metrics, the server counts every request (its onResponse hook) and serves /metrics on a free port.
+    env: loadEnv({ LOG_LEVEL: 'silent', ...(options.metrics ? { METRICS_PORT: '0' } : {}) }),
     database,
     log: pino({ level: 'silent' }),
     webhookWorker: false,
@@ -175,7 +177,7 @@ async function tollgateTarget(
     if (probe.status !== 200) throw new Error(`tokens/self answered ${probe.status}: ${body}`);
     if (!probe.headers.get('x-ratelimit-limit')) throw new Error('no rate-limit headers on tokens/self');
     return {
-      name: `Tollgate GET /api/v1/tokens/self, ${store.kind} store`,
+      name: `Tollgate GET /api/v1/tokens/self, ${store.kind} store${options.metrics ? ', metrics on' : ''}`,
       url,
       headers,
       close,
@@ -246,7 +248,9 @@ export async function runHttpBench(): Promise<string> {
       replayableHeaders(memory.probe),
       memory.body,
     );
-    targets.push(sameBytes, memory);
+    // The same server with METRICS_PORT set, taking turns with the one without: what the metrics cost (§17).
+    const withMetrics = await tollgateTarget(bench.database, token, { kind: 'memory' }, { metrics: true });
+    targets.push(sameBytes, memory, withMetrics);
     const redisError = await redisReachable(REDIS_URL);
     let redis: Target | null = null;
     if (redisError) {
@@ -257,6 +261,15 @@ export async function runHttpBench(): Promise<string> {
     }
     const measured = await measureInTurns(targets);
     const bareRate = (measured[0] as Measured).rate;
+    const off = measured[targets.indexOf(memory)] as Measured;
+    const on = measured[targets.indexOf(withMetrics)] as Measured;
+    const pairs = off.rounds.map((rate, round) => (on.rounds[round] ?? Number.NaN) / rate);
+    notes.push(
+      `Metrics on / off (memory store): ${fmt(on.rate / off.rate, 3)} of requests/s on the median rounds, median of the per-round ratios ${fmt(
+        [...pairs].sort((a, b) => a - b)[Math.floor(pairs.length / 2)] ?? Number.NaN,
+        3,
+      )}; per round ${pairs.map((ratio) => fmt(ratio, 3)).join(' · ')} (target: ≥ 0.95, at most 5 % lost).`,
+    );
     for (const [index, result] of measured.entries()) {
       const target = targets[index];
       const goal = target === memory ? TARGETS.memory : target === redis ? TARGETS.redis : null;

@@ -11,7 +11,11 @@ describe('loadEnv', () => {
       TRUST_PROXY: false,
       LOG_LEVEL: 'info',
       WEBHOOK_ALLOW_PRIVATE_NETWORKS: false,
+      METRICS_HOST: '127.0.0.1',
     });
+    // Metrics are off unless a port is given.
+    expect(env.METRICS_PORT).toBeUndefined();
+    expect(loadEnv({ METRICS_PORT: '9464' }).METRICS_PORT).toBe(9464);
     expect(env.DATABASE_URL).toBeUndefined();
     expect(env.REDIS_URL).toBeUndefined();
   });
@@ -25,6 +29,9 @@ describe('loadEnv', () => {
     [{ SESSION_SECRET: 'short' }, 'SESSION_SECRET'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
     [{ WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'yes' }, 'WEBHOOK_ALLOW_PRIVATE_NETWORKS'],
+    [{ METRICS_PORT: 'metrics' }, 'METRICS_PORT'],
+    [{ METRICS_PORT: '65536' }, 'METRICS_PORT'],
+    [{ METRICS_HOST: '' }, 'METRICS_HOST'],
   ])('refuses %o with one line naming %s', (source, variable) => {
     expect(() => loadEnv(source)).toThrow(EnvError);
     try {

@@ -16,6 +16,10 @@ const ZEnv = z.object({
     .optional(),
   PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
   HOST: z.string().min(1).default('127.0.0.1'),
+  /** Where /metrics (Prometheus, §17) is served, on a listener of its own; absent: no metrics listener. */
+  METRICS_PORT: z.coerce.number().int().min(0).max(65_535).optional(),
+  /** The address the metrics listener binds to; loopback unless the scraper is elsewhere. */
+  METRICS_HOST: z.string().min(1).default('127.0.0.1'),
   TOKEN_PREFIX: z
     .string()
     .regex(/^[a-z][a-z0-9]{1,9}$/, 'must be 2–10 lowercase letters or digits, starting with a letter')

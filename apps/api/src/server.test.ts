@@ -45,10 +45,17 @@ describe('readiness without a database', () => {
     try {
       const response = await app.inject({ method: 'GET', url: '/readyz' });
       expect(response.statusCode).toBe(503);
+      expect(response.headers['content-type']).toBe('application/problem+json; charset=utf-8');
       expect(response.json()).toEqual({
         success: false,
         error: expect.stringMatching(/database/i),
         code: 'UNAVAILABLE',
+        type: '/docs/errors#UNAVAILABLE',
+        title: 'Service unavailable',
+        status: 503,
+        detail: response.json().error,
+        instance: '/readyz',
+        requestId: response.headers['request-id'],
       });
       expect(response.body).not.toMatch(/ECONNREFUSED|at .*\.ts/);
     } finally {

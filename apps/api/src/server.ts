@@ -2,11 +2,14 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import fastifyCookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
+import { TollgateError } from '@tollgate/domain';
 import { type FastifyTRPCPluginOptions, fastifyTRPCPlugin } from '@trpc/server/adapters/fastify';
-import Fastify, { type FastifyInstance, LogController } from 'fastify';
+import Fastify, { type FastifyInstance, LogController, type onRequestHookHandler } from 'fastify';
 import type { Env } from './env.ts';
 import { loggerOptions, requestLoggerFactory } from './logger.ts';
+import { REQUEST_ID_HEADER, requestIdGenerator } from './request-id.ts';
 import { answerClientError, MAX_PATH_PARAMETER_LENGTH, sendRestError, toRestError } from './rest/errors.ts';
+import { REST_PREFIX } from './rest/openapi.ts';
 import { restFacade } from './rest/plugin.ts';
 import type { CookieCodec } from './rest/request.ts';
 import { type AppRouter, appRouter } from './routers/root.ts';
@@ -28,6 +31,12 @@ function fastifyTrustProxy(
   return typeof setting === 'number' ? (_address, hop) => hop < setting : setting;
 }
 
+/** Sets `Request-Id` on a response, as a route's first hook (see the `onRoute` hook of buildServer). */
+const setRequestIdHeader: onRequestHookHandler = (request, reply, done) => {
+  reply.header(REQUEST_ID_HEADER, request.id);
+  done();
+};
+
 /** Builds the HTTP server without listening, so tests can drive it with `inject` and `main` can start it. */
 export async function buildServer({
   services,
@@ -38,6 +47,8 @@ export async function buildServer({
     logger: loggerOptions(env.LOG_LEVEL),
     childLoggerFactory: requestLoggerFactory,
     trustProxy: fastifyTrustProxy(env.TRUST_PROXY),
+    // `req_…` ids (§7), or a trusted proxy's; the request's log lines carry it as `reqId`.
+    genReqId: requestIdGenerator(env.TRUST_PROXY),
     bodyLimit: 1024 * 1024,
     routerOptions: { maxParamLength: MAX_PATH_PARAMETER_LENGTH },
     // The router's own refusals (a malformed %-sequence, a parameter too long) and requests that are not valid
@@ -50,6 +61,23 @@ export async function buildServer({
     }),
   });
 
+  // Request-Id on every response. /api/v1 sets it where its replies are built (its handlers and sendRestError),
+  // sparing its hot path a hook; every other route gets a hook that sets it, added here as routes register.
+  app.addHook('onRoute', (route) => {
+    if (route.url === REST_PREFIX || route.url.startsWith(`${REST_PREFIX}/`)) return;
+    const own = route.onRequest;
+    route.onRequest = own === undefined ? [setRequestIdHeader] : [setRequestIdHeader, ...[own].flat()];
+  });
+  // Errors outside /api/v1 (a body tRPC's routes cannot parse, say) get the §7 problem document too.
+  app.setErrorHandler((error, request, reply) => {
+    const tollgate = toRestError(error);
+    if (tollgate.code === 'INTERNAL') request.log.error({ err: error }, 'request failed');
+    return sendRestError(reply, tollgate);
+  });
+
+  // Requests by route template and status (§17), only when metrics are served: it costs every request a hook.
+  if (env.METRICS_PORT !== undefined) services.metrics.instrument(app);
+
   app.get('/healthz', async () => ({ status: 'ok' }));
 
   app.get('/readyz', async (_request, reply) => {
@@ -58,11 +86,10 @@ export async function buildServer({
       return { status: 'ready' };
     } catch (error) {
       app.log.warn({ err: error }, 'readiness check failed: database unreachable');
-      return reply.code(503).send({
-        success: false,
-        error: 'The database is unreachable. Please try again later.',
-        code: 'UNAVAILABLE',
-      });
+      return sendRestError(
+        reply,
+        new TollgateError('UNAVAILABLE', 'The database is unreachable. Please try again later.'),
+      );
     }
   });
 
@@ -84,17 +111,16 @@ export async function buildServer({
   if (cookies === undefined) throw new Error('the cookie plugin did not load');
   await app.register(restFacade, { services, cookies });
 
-  if (existsSync(webDist)) {
-    await app.register(fastifyStatic, { root: webDist, wildcard: false });
-    // Client-side routes fall back to the single-page app; API paths keep their own 404s.
-    app.setNotFoundHandler((request, reply) => {
-      const path = request.url.split('?')[0] ?? '/';
-      if (request.method === 'GET' && !path.startsWith('/api/') && !path.startsWith('/trpc/')) {
-        return reply.type('text/html').sendFile('index.html');
-      }
-      return reply.code(404).send({ success: false, error: 'Not found.', code: 'NOT_FOUND' });
-    });
-  }
+  const hasWebApp = existsSync(webDist);
+  if (hasWebApp) await app.register(fastifyStatic, { root: webDist, wildcard: false });
+  // Client-side routes fall back to the single-page app; API paths (and everything without it) get the 404.
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0] ?? '/';
+    if (hasWebApp && request.method === 'GET' && !path.startsWith('/api/') && !path.startsWith('/trpc/')) {
+      return reply.header(REQUEST_ID_HEADER, request.id).type('text/html').sendFile('index.html');
+    }
+    return sendRestError(reply, new TollgateError('NOT_FOUND', 'Not found.'));
+  });
 
   return app;
 }

@@ -6,6 +6,7 @@ import { UsageBuffer } from './auth/usage-buffer.ts';
 import { type Clock, systemClock } from './clock.ts';
 import type { Env } from './env.ts';
 import { Invalidation } from './invalidation.ts';
+import { Metrics, startMetricsServer } from './metrics.ts';
 import { RateLimiterService, type RateLimiterServiceOptions } from './ratelimit/limiter.ts';
 import { rateLimitStoreConfigFromEnv } from './ratelimit/store.ts';
 import { WebhookSecretBox } from './webhooks/secrets.ts';
@@ -30,6 +31,8 @@ export interface Services {
   webhookSecrets: WebhookSecretBox;
   /** Sends webhook deliveries from the outbox and runs the token.expiring job. */
   webhooks: WebhookWorker;
+  /** The Prometheus metrics of §17 (served on METRICS_PORT when set); one registry per process. */
+  metrics: Metrics;
 }
 
 export interface ServicesRuntime extends Services {
@@ -54,6 +57,7 @@ export function createServices(deps: {
   webhookWorker?: boolean;
 }): ServicesRuntime {
   const clock = deps.clock ?? systemClock;
+  const metrics = new Metrics();
   const invalidation = new Invalidation(deps.database, deps.log);
   const tokenCache = new TokenCache({ invalidation, clock });
   const usage = new UsageBuffer({
@@ -72,6 +76,7 @@ export function createServices(deps: {
     clock,
     secrets: webhookSecrets,
     allowPrivateNetworks: deps.env.WEBHOOK_ALLOW_PRIVATE_NETWORKS,
+    onAttempt: (result) => metrics.webhookDeliveries.labels(result).inc(),
   });
   const rateLimits = new RateLimiterService(
     deps.rateLimits ?? {
@@ -79,7 +84,15 @@ export function createServices(deps: {
       store: rateLimitStoreConfigFromEnv(deps.env),
     },
     deps.log,
+    metrics.rateLimitObserver,
   );
+  const db = deps.database.db;
+  metrics.observe({
+    usage,
+    webhooks: { outboxStats: () => webhookOutboxStats(db) },
+    pool: () => deps.database.poolStats?.() ?? null,
+  });
+  let metricsServer: { close(): Promise<void> } | undefined;
   return {
     env: deps.env,
     database: deps.database,
@@ -92,7 +105,14 @@ export function createServices(deps: {
     rateLimits,
     webhookSecrets,
     webhooks,
+    metrics,
     async start() {
+      if (deps.env.METRICS_PORT !== undefined) {
+        metricsServer = await startMetricsServer(metrics, {
+          port: deps.env.METRICS_PORT,
+          host: deps.env.METRICS_HOST,
+        });
+      }
       await invalidation.start();
       await rateLimits.start();
       usage.start();
@@ -103,6 +123,21 @@ export function createServices(deps: {
       await usage.stop();
       await invalidation.stop();
       await rateLimits.close();
+      await metricsServer?.close();
     },
+  };
+}
+
+/** The outbox's depth and the age of its oldest undelivered delivery, read when metrics are scraped. */
+async function webhookOutboxStats(db: Kysely<Database>) {
+  const row = await db
+    .selectFrom('webhookDeliveries')
+    .where('status', '=', 'pending')
+    .select((eb) => [eb.fn.countAll<string | number>().as('depth'), eb.fn.min('createdAt').as('oldest')])
+    .executeTakeFirst();
+  const oldest = row?.oldest ? new Date(row.oldest as Date | string).getTime() : null;
+  return {
+    depth: Number(row?.depth ?? 0),
+    oldestAgeSeconds: oldest === null ? null : Math.max(0, (Date.now() - oldest) / 1000),
   };
 }

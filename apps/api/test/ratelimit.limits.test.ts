@@ -80,15 +80,18 @@ describe('request limits per organisation (§6)', () => {
         hour: { limit: 5, remaining: 5 - n, reset: expect.any(Number) },
       });
       expect(headers.policy).toBe('"minute";q=3;w=60, "hour";q=5;w=3600');
-      expect(headers.ratelimit).toMatch(new RegExp(`^"minute";r=${3 - n};t=(\\d+)$`));
+      expect(headers.ratelimit).toMatch(
+        new RegExp(`^"minute";r=${3 - n};t=(\\d+), "hour";r=${5 - n};t=(\\d+)$`),
+      );
       expect(Number(/t=(\d+)/.exec(headers.ratelimit)?.[1])).toBeLessThanOrEqual(60);
+      expect(Number(/"hour";r=\d+;t=(\d+)/.exec(headers.ratelimit)?.[1])).toBeLessThanOrEqual(3_600);
       expect(headers.reset).toBeGreaterThanOrEqual(Math.floor(startSeconds));
       expect(headers.reset).toBeLessThanOrEqual(Math.ceil(startSeconds) + 61);
     }
 
     const refused = await get(token);
     expect(refused.statusCode).toBe(429);
-    expect(refused.json()).toEqual({
+    expect(refused.json()).toMatchObject({
       success: false,
       error: 'Rate limit exceeded. Please try again later.',
       code: 'RATE_LIMITED',
@@ -97,7 +100,7 @@ describe('request limits per organisation (§6)', () => {
     expect(headers).toMatchObject({ limit: 3, remaining: 0 });
     expect(headers.retryAfter).toBeGreaterThanOrEqual(1);
     expect(headers.retryAfter).toBeLessThanOrEqual(60);
-    expect(headers.ratelimit).toMatch(/^"minute";r=0;t=\d+$/);
+    expect(headers.ratelimit).toMatch(/^"minute";r=0;t=\d+, "hour";r=\d+;t=\d+$/);
   });
 
   it('with a large minute limit the hour window refuses the 6th, and Retry-After is the hour’s', async () => {
@@ -108,7 +111,9 @@ describe('request limits per organisation (§6)', () => {
       // The hour is now closest to exhaustion: its numbers are the ones shown.
       expect(limitHeaders(response)).toMatchObject({ limit: 5, remaining: 5 - n });
       expect(limitHeaders(response).policy).toBe('"minute";q=100;w=60, "hour";q=5;w=3600');
-      expect(limitHeaders(response).ratelimit).toMatch(new RegExp(`^"hour";r=${5 - n};t=\\d+$`));
+      expect(limitHeaders(response).ratelimit).toMatch(
+        new RegExp(`^"minute";r=${100 - n};t=\\d+, "hour";r=${5 - n};t=\\d+$`),
+      );
     }
     const refused = await get(token);
     expect(refused.statusCode).toBe(429);
@@ -131,10 +136,14 @@ describe('request limits per organisation (§6)', () => {
     const { org, token: limited } = await organizationWithToken('standard', { perMinute: 2 });
     const other = await h.issueToken({ organizationId: org.id, type: 'service', scopes: ['tokens:read'] });
     expect(limitHeaders(await get(limited))).toMatchObject({ limit: 2, remaining: 1 });
-    expect(limitHeaders(await get(limited))).toMatchObject({ limit: 2, remaining: 0 });
+    const second = limitHeaders(await get(limited));
+    expect(second).toMatchObject({ limit: 2, remaining: 0 });
+    // The token's own limit is a policy of its own, next to the organisation's two windows.
+    expect(second.policy).toBe('"minute";q=100;w=60, "hour";q=100;w=3600, "token-minute";q=2;w=60');
+    expect(second.ratelimit).toMatch(/^"minute";r=98;t=\d+, "hour";r=98;t=\d+, "token-minute";r=0;t=\d+$/);
     const refused = await get(limited);
     expect(refused.statusCode).toBe(429);
-    expect(limitHeaders(refused).policy).toBe('"minute";q=2;w=60, "hour";q=100;w=3600');
+    expect(limitHeaders(refused).policy).toBe(second.policy);
 
     // The organisation counted the two admitted requests, not the refused one.
     const response = await get(other.token);

@@ -45,10 +45,20 @@ describe('REST facade: the §7 error contract', () => {
       status: ERRORS[code].status,
       code,
     });
-    expect(response.headers['content-type']).toMatch(/^application\/json/);
+    // An RFC 9457 problem document, which keeps the §7 fields and adds the problem ones.
+    expect(response.headers['content-type']).toBe('application/problem+json; charset=utf-8');
     // Like every /api/v1 response, errors (Fastify's own included) are never stored by a cache.
     expect(response.headers['cache-control']).toBe('no-store');
     const body = ZErrorBodySchema.parse(response.json());
+    expect(body).toMatchObject({
+      type: `/docs/errors#${code}`,
+      title: ERRORS[code].title,
+      status: ERRORS[code].status,
+      detail: body.error,
+      instance: (request.url as string).split('?')[0],
+      requestId: response.headers['request-id'],
+    });
+    expect(body.requestId).toMatch(/^req_[0-9A-Za-z]{22}$/);
     expect(response.body).not.toMatch(/\bat .*\.(ts|js):\d+|stack|FST_/);
     return body;
   }
@@ -215,7 +225,17 @@ describe('REST facade: the §7 error contract', () => {
       });
       const response = await app.inject({ method: 'GET', url: '/api/v1/tokens', headers: bearer(token) });
       expect(response.statusCode).toBe(500);
-      expect(response.json()).toEqual({ success: false, error: ERRORS.INTERNAL.message, code: 'INTERNAL' });
+      expect(response.json()).toEqual({
+        success: false,
+        error: ERRORS.INTERNAL.message,
+        code: 'INTERNAL',
+        type: '/docs/errors#INTERNAL',
+        title: 'Internal error',
+        status: 500,
+        detail: ERRORS.INTERNAL.message,
+        instance: '/api/v1/tokens',
+        requestId: response.headers['request-id'],
+      });
       expect(response.body).not.toMatch(/relation|SELECT|srv/);
     } finally {
       spy.mockRestore();
@@ -262,9 +282,21 @@ describe('REST facade: the §7 error contract', () => {
       const answer = await exchange(request);
       const [head = '', body = ''] = answer.split('\r\n\r\n');
       expect(head).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
-      expect(head).toMatch(/\r\ncontent-type: application\/json/i);
+      expect(head).toMatch(/\r\ncontent-type: application\/problem\+json/i);
       expect(head).toMatch(/\r\ncache-control: no-store/i);
-      expect(JSON.parse(body)).toEqual({ success: false, error: message, code: 'VALIDATION_FAILED' });
+      const requestId = /\r\nrequest-id: (req_\w+)/i.exec(head)?.[1];
+      expect(requestId).toBeDefined();
+      // No request could be parsed, so there is no path to name as the instance.
+      expect(JSON.parse(body)).toEqual({
+        success: false,
+        error: message,
+        code: 'VALIDATION_FAILED',
+        type: '/docs/errors#VALIDATION_FAILED',
+        title: 'Validation failed',
+        status: 400,
+        detail: message,
+        requestId,
+      });
     }
   });
 

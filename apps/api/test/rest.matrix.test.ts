@@ -83,12 +83,25 @@ function send(route: RestRouteEntry, authorization: string | undefined) {
   });
 }
 
-/** The §7 error body: exactly these keys, never a stack. */
+/** The §7 error body (a problem document): exactly these keys, never a stack. */
+const ERROR_KEYS = [
+  'success',
+  'error',
+  'code',
+  'details',
+  'type',
+  'title',
+  'status',
+  'detail',
+  'instance',
+  'requestId',
+];
+
 function expectError(response: LightMyRequestResponse, status: number, code?: string) {
   expect(response.statusCode, response.body).toBe(status);
   const body = response.json();
   expect(body).toMatchObject({ success: false, error: expect.any(String), code: code ?? expect.any(String) });
-  expect(Object.keys(body).every((key) => ['success', 'error', 'code', 'details'].includes(key))).toBe(true);
+  expect(Object.keys(body).every((key) => ERROR_KEYS.includes(key))).toBe(true);
   expect(response.body).not.toMatch(/\bat .+\.ts:\d+/);
 }
 

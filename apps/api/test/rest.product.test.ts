@@ -84,7 +84,7 @@ describe('REST facade: the product resources over HTTP', () => {
       title: 'First',
     });
     expect(poor.statusCode).toBe(402);
-    expect(poor.json()).toEqual({
+    expect(poor.json()).toMatchObject({
       success: false,
       error: expect.stringMatching(/^A review costs/),
       code: 'INSUFFICIENT_CREDITS',

@@ -90,7 +90,7 @@ describe('REST facade: session cookies', () => {
       url: '/api/v1/tokens',
       headers: { cookie, 'sec-fetch-site': 'same-origin' },
     });
-    expect([read.statusCode, read.json()]).toEqual([
+    expect([read.statusCode, read.json()]).toMatchObject([
       403,
       { success: false, code: 'SESSIONS_NOT_ALLOWED', error: expect.any(String) },
     ]);

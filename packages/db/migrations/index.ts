@@ -6,6 +6,7 @@ import * as createProduct from './2026_11_23_000400_create_product.ts';
 import * as createWebhooks from './2026_11_23_000500_create_webhooks.ts';
 import * as createRateLimits from './2026_11_23_000600_create_rate_limits.ts';
 import * as createServerSecrets from './2026_11_23_000700_create_server_secrets.ts';
+import * as addAuditRequestId from './2026_11_24_000100_add_audit_request_id.ts';
 
 /**
  * Every migration, by name. A static record rather than a directory scan, so that it survives any bundler.
@@ -19,4 +20,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '2026_11_23_000500_create_webhooks': createWebhooks,
   '2026_11_23_000600_create_rate_limits': createRateLimits,
   '2026_11_23_000700_create_server_secrets': createServerSecrets,
+  '2026_11_24_000100_add_audit_request_id': addAuditRequestId,
 };

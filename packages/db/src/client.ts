@@ -47,6 +47,8 @@ export interface DatabaseHandle {
   ): Promise<() => Promise<void>>;
   /** Sends a notification (delivered when the surrounding transaction, if any, commits). */
   notify(channel: string, payload: string): Promise<void>;
+  /** The PostgreSQL pool's connections (for metrics); absent on the embedded database. */
+  poolStats?: () => { total: number; idle: number; waiting: number };
   /** Resolves when the database answers a query; rejects (not hangs) when it cannot be reached. */
   ping(): Promise<void>;
   /** Closes every connection and releases the embedded database. Safe to call twice. */
@@ -138,6 +140,7 @@ function createPostgresHandle(
     engine: 'postgres',
     listen: (channel, onMessage, listenOptions) => listener.listen(channel, onMessage, listenOptions),
     notify: (channel, payload) => notify(db, channel, payload),
+    poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     ping: () => ping(db),
     close: once(async () => {
       await listener.close();

@@ -57,8 +57,8 @@ describe('migrations', () => {
     const [secondToLast, last] = names.slice(-2);
     await migrateDown(handle.db, { log: () => {} });
     await migrateDown(handle.db, { log: () => {} });
-    // Something in the way of the last migration.
-    await sql`create table server_secrets (name text)`.execute(handle.db);
+    // Something in the way of the last migration (it adds audit_logs.request_id).
+    await sql`alter table audit_logs add column request_id text`.execute(handle.db);
 
     const failure = migrateToLatest(handle.db, { log: () => {} });
     await expect(failure).rejects.toBeInstanceOf(MigrationError);
@@ -69,7 +69,7 @@ describe('migrations', () => {
     const status = await migrationStatus(handle.db);
     expect(status.find((migration) => migration.name === secondToLast)?.executedAt).toBeNull();
 
-    await sql`drop table server_secrets`.execute(handle.db);
+    await sql`alter table audit_logs drop column request_id`.execute(handle.db);
     expect(await migrateToLatest(handle.db, { log: () => {} })).toEqual([secondToLast, last]);
   });
 });

@@ -14,7 +14,10 @@ export {
   type ErrorCode,
   type ErrorDetail,
   errorBody,
+  errorTypeUri,
   isTollgateError,
+  type ProblemDocument,
+  problemDocument,
   TollgateError,
 } from './error/errors.ts';
 export { ID_PREFIXES, type IdKind, idKindOf, newId, ZId } from './id/ids.ts';

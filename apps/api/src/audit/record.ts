@@ -25,7 +25,8 @@ export interface AuditEntry {
   /** Dotted verb, e.g. `token.created`, `member.role_changed`, `session.login`. */
   action: string;
   target?: { type: string; id: string } | null;
-  request?: Pick<RequestInfo, 'ip' | 'userAgent'> | null;
+  /** Where the change came from; its `requestId` ties the entry to the response and log line of the request. */
+  request?: (Pick<RequestInfo, 'ip' | 'userAgent'> & Partial<Pick<RequestInfo, 'requestId'>>) | null;
   /** Never a secret: callers pass ids, names and changed fields only. */
   detail?: Record<string, unknown>;
 }
@@ -51,6 +52,7 @@ export async function recordAudit(
       targetId: entry.target?.id ?? null,
       ip: entry.request?.ip ?? null,
       userAgent: entry.request?.userAgent ?? null,
+      requestId: entry.request?.requestId ?? null,
       detail: jsonb((entry.detail ?? {}) as JsonObject),
     })
     .execute();

@@ -32,6 +32,8 @@ export class UsageBuffer {
   readonly #clock: Clock;
   readonly #flushIntervalMs: number;
   #pending = new Map<string, TokenUsage>();
+  /** When a batch was last written (epoch ms, real clock), for the flush-lag metric; null before the first. */
+  lastFlushAtMs: number | null = null;
   #timer: NodeJS.Timeout | undefined;
   /** The flush under way, so flushes never overlap (and stop() waits for it). */
   #flushing: Promise<void> = Promise.resolve();
@@ -98,6 +100,7 @@ export class UsageBuffer {
     this.#pending = new Map();
     try {
       await recordTokenUsage(this.#db, toEntries(batch));
+      this.lastFlushAtMs = Date.now();
     } catch (error) {
       this.#restore(batch);
       this.#log.warn(

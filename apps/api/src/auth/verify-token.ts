@@ -1,5 +1,5 @@
 import { findTokenForVerification } from '@tollgate/db';
-import { parseToken, type Scope, TollgateError } from '@tollgate/domain';
+import { isTollgateError, parseToken, type Scope, TollgateError } from '@tollgate/domain';
 import {
   assertFailedAuthAllowed,
   enforceRateLimit,
@@ -30,7 +30,10 @@ export interface VerifyTokenInput {
   request?: { setHeader: SetHeader };
 }
 
-type VerificationServices = Pick<Services, 'env' | 'db' | 'clock' | 'tokenCache' | 'usage' | 'rateLimits'>;
+type VerificationServices = Pick<
+  Services,
+  'env' | 'db' | 'clock' | 'tokenCache' | 'usage' | 'rateLimits' | 'metrics'
+>;
 
 const BEARER = /^Bearer[ \t]+(\S+)[ \t]*$/i;
 
@@ -46,7 +49,16 @@ export async function verifyToken(
   input: VerifyTokenInput,
 ): Promise<Verification> {
   // Failed authentications are limited per client address (§6), so that guessing tokens is slow.
-  return withFailedAuthLimit(services, input.ip, input.request, () => verifyBearer(services, input));
+  try {
+    const verification = await withFailedAuthLimit(services, input.ip, input.request, () =>
+      verifyBearer(services, input),
+    );
+    services.metrics.countVerification(null);
+    return verification;
+  } catch (error) {
+    services.metrics.countVerification(isTollgateError(error) ? error.code : 'INTERNAL');
+    throw error;
+  }
 }
 
 async function verifyBearer(services: VerificationServices, input: VerifyTokenInput): Promise<Verification> {
@@ -74,6 +86,7 @@ async function verifyBearer(services: VerificationServices, input: VerifyTokenIn
   const hash = hashTokenNative(token);
   const now = services.clock.now();
   const cached = services.tokenCache.get(hash, now.getTime());
+  (cached === undefined ? services.metrics.tokenCacheMiss : services.metrics.tokenCacheHit).inc();
   // A lookup that would reach the database first asks whether another process saw this address fail too often.
   if (cached === undefined) await assertFailedAuthAllowed(services, ip, input.request);
   return verifyTokenHash(services, hash, ip, requiredScope, input.request, { now, cached });

@@ -10,8 +10,9 @@ type RateLimitServices = Pick<Services, 'rateLimits'>;
 
 /**
  * Sets the headers of §6 for a counted request: `X-RateLimit-*` for the window closest to exhaustion, the IETF
- * draft fields `RateLimit-Policy` (both windows) and `RateLimit` (that same window), and `Retry-After` when
- * refused. Written out one by one: this runs on every authenticated request.
+ * draft fields (draft-ietf-httpapi-ratelimit-headers-10) `RateLimit-Policy` and `RateLimit`, each a List with a
+ * member per policy that applied — both windows of the organisation, and the token's own limit when it has one —
+ * and `Retry-After` when refused. Written out one by one: this runs on every authenticated request.
  */
 export function setRateLimitHeaders(
   request: { setHeader: SetHeader },
@@ -19,12 +20,16 @@ export function setRateLimitHeaders(
   nowMs: number = Date.now(),
 ): void {
   const { binding } = decision;
-  const resetSeconds = Math.max(0, Math.ceil((binding.resetAtMs - nowMs) / 1000));
   request.setHeader('x-ratelimit-limit', String(binding.limit));
   request.setHeader('x-ratelimit-remaining', String(binding.remaining));
   request.setHeader('x-ratelimit-reset', String(Math.ceil(binding.resetAtMs / 1000)));
   request.setHeader('ratelimit-policy', decision.policy);
-  request.setHeader('ratelimit', `"${binding.window}";r=${binding.remaining};t=${resetSeconds}`);
+  let current = '';
+  for (const policy of decision.policies) {
+    const seconds = Math.max(0, Math.ceil((policy.resetAtMs - nowMs) / 1000));
+    current += `${current === '' ? '' : ', '}"${policy.name}";r=${policy.remaining};t=${seconds}`;
+  }
+  request.setHeader('ratelimit', current);
   if (!decision.allowed) request.setHeader('retry-after', String(decision.retryAfterSeconds));
 }
 

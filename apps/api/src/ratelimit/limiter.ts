@@ -20,6 +20,9 @@ import { createRateLimitStore, type RateLimitStore, type RateLimitStoreConfig } 
  */
 const COUNT_ONLY_POINTS = 1_000_000_000;
 
+/** The name of a token's own limit in a window, as a policy of RateLimit-Policy and RateLimit. */
+const TOKEN_POLICY_NAMES = RATE_LIMIT_WINDOWS.map((window) => `token-${window.name}`);
+
 /** One window of one request, as the headers and `tokens.self` report it. */
 export interface RateLimitWindowState {
   window: RateLimitWindowName;
@@ -36,10 +39,31 @@ export interface RateLimitDecision {
   windows: RateLimitWindowState[];
   /** The window closest to exhaustion (a refusing one when refused): the one the X-RateLimit-* headers show. */
   binding: RateLimitWindowState;
-  /** The RateLimit-Policy header of the request's limits, e.g. `"minute";q=60;w=60, "hour";q=1000;w=3600`. */
+  /**
+   * The RateLimit-Policy field: one member per policy that applied, the organisation's windows and the token's
+   * own, e.g. `"minute";q=60;w=60, "hour";q=1000;w=3600, "token-minute";q=10;w=60`.
+   */
   policy: string;
+  /** The counters behind {@link policy}, in its order: what the RateLimit field reports, one member each. */
+  policies: RateLimitPolicyState[];
   /** Seconds to wait when refused; 0 when allowed. */
   retryAfterSeconds: number;
+}
+
+/** One policy's counter for one request: the organisation's in a window, or the token's own. */
+export interface RateLimitPolicyState {
+  /** The policy's name in RateLimit-Policy: the window (`minute`, `hour`), or `token-<window>`. */
+  name: string;
+  remaining: number;
+  resetAtMs: number;
+}
+
+/** Told what the limiter does, for the metrics of §17. */
+export interface RateLimitObserver {
+  /** A request was counted: allowed or refused. */
+  decided(allowed: boolean): void;
+  /** The shared store failed and the in-memory insurance limiter counted instead. */
+  storeFellBack(): void;
 }
 
 /** Who a request counts against. */
@@ -68,6 +92,8 @@ interface Plan {
 
 interface Check {
   windowIndex: number;
+  /** The policy's name, as in the plan's RateLimit-Policy. */
+  name: string;
   limiter: RateLimiterAbstract;
   key: string;
   limit: number;
@@ -88,28 +114,37 @@ export class RateLimiterService {
   /** Failures refused before any lookup (no or a malformed token), counted in this process only. */
   readonly #failedAuthInProcess: RateLimiterMemory;
   readonly #keyPrefix: string;
+  readonly #observer: RateLimitObserver | undefined;
   /** Addresses known to be over the failed-authentication limit → epoch ms until when; no store round trip. */
   readonly #blockedAddresses = new Map<string, number>();
   /** Plans per source object; sources live in the token cache, so the plan goes when the entry does. */
   readonly #plans = new WeakMap<RateLimitSource, Plan>();
 
-  constructor(options: RateLimiterServiceOptions, log: Logger) {
+  constructor(options: RateLimiterServiceOptions, log: Logger, observer?: RateLimitObserver) {
+    this.#observer = observer;
+    const onStoreFallback = observer && (() => observer.storeFellBack());
     this.#keyPrefix = options.keyPrefix ?? 'tollgate';
     this.#tiers = options.tiers;
     this.failedAuthPerMinute = options.failedAuthPerMinute ?? DEFAULT_FAILED_AUTH_PER_MINUTE;
     this.store = createRateLimitStore(options.store ?? { kind: 'memory' }, log);
     this.#windows = RATE_LIMIT_WINDOWS.map((window) =>
-      this.store.createLimiter({
-        keyPrefix: this.keyPrefix(`rl:${window.name}`),
-        points: COUNT_ONLY_POINTS,
-        durationSeconds: window.seconds,
-      }),
+      countingFallbacks(
+        this.store.createLimiter({
+          keyPrefix: this.keyPrefix(`rl:${window.name}`),
+          points: COUNT_ONLY_POINTS,
+          durationSeconds: window.seconds,
+        }),
+        onStoreFallback,
+      ),
     );
-    this.#failedAuth = this.store.createLimiter({
-      keyPrefix: this.keyPrefix('authfail'),
-      points: COUNT_ONLY_POINTS,
-      durationSeconds: 60,
-    });
+    this.#failedAuth = countingFallbacks(
+      this.store.createLimiter({
+        keyPrefix: this.keyPrefix('authfail'),
+        points: COUNT_ONLY_POINTS,
+        durationSeconds: 60,
+      }),
+      onStoreFallback,
+    );
     this.#failedAuthInProcess = new RateLimiterMemory({
       keyPrefix: this.keyPrefix('authfail-process'),
       points: COUNT_ONLY_POINTS,
@@ -137,10 +172,17 @@ export class RateLimiterService {
       });
       plan = {
         windows,
-        policy: RATE_LIMIT_WINDOWS.map((window, index) => {
-          const { organization, token } = windows[index] as PlanWindow;
-          return `"${window.name}";q=${token ?? organization};w=${window.seconds}`;
-        }).join(', '),
+        // The same order as consume() checks them: the organisation's windows, then the token's own.
+        policy: [
+          ...RATE_LIMIT_WINDOWS.map((window, index) => {
+            const { organization } = windows[index] as PlanWindow;
+            return `"${window.name}";q=${organization};w=${window.seconds}`;
+          }),
+          ...RATE_LIMIT_WINDOWS.flatMap((window, index) => {
+            const { token } = windows[index] as PlanWindow;
+            return token === null ? [] : [`"${TOKEN_POLICY_NAMES[index]}";q=${token};w=${window.seconds}`];
+          }),
+        ].join(', '),
       };
       this.#plans.set(source, plan);
     }
@@ -156,9 +198,16 @@ export class RateLimiterService {
     for (let windowIndex = 0; windowIndex < plan.windows.length; windowIndex++) {
       const window = plan.windows[windowIndex] as PlanWindow;
       const limiter = this.#windows[windowIndex] as RateLimiterAbstract;
-      checks.push({ windowIndex, limiter, key: organizationKey, limit: window.organization });
-      if (tokenKey !== null && window.token !== null) {
-        checks.push({ windowIndex, limiter, key: tokenKey, limit: window.token });
+      const name = (RATE_LIMIT_WINDOWS[windowIndex] as (typeof RATE_LIMIT_WINDOWS)[number]).name;
+      checks.push({ windowIndex, name, limiter, key: organizationKey, limit: window.organization });
+    }
+    if (tokenKey !== null) {
+      for (let windowIndex = 0; windowIndex < plan.windows.length; windowIndex++) {
+        const window = plan.windows[windowIndex] as PlanWindow;
+        if (window.token === null) continue;
+        const limiter = this.#windows[windowIndex] as RateLimiterAbstract;
+        const name = TOKEN_POLICY_NAMES[windowIndex] as string;
+        checks.push({ windowIndex, name, limiter, key: tokenKey, limit: window.token });
       }
     }
 
@@ -167,6 +216,7 @@ export class RateLimiterService {
     const nowMs = Date.now();
     // Per window, the tighter of its counters: the one closest to exhaustion, under the lowest limit.
     const windows: RateLimitWindowState[] = [];
+    const policies: RateLimitPolicyState[] = [];
     let refused = false;
     let retryAfterMs = 0;
     for (let index = 0; index < checks.length; index++) {
@@ -182,6 +232,7 @@ export class RateLimiterService {
         remaining: Math.max(0, check.limit - result.consumedPoints),
         resetAtMs,
       };
+      policies.push({ name: check.name, remaining: state.remaining, resetAtMs });
       const current = windows[check.windowIndex];
       // Fields written out rather than spread: on Node 20's V8, `{ ...state }` after other fields costs ~1 µs.
       if (current === undefined) {
@@ -205,11 +256,13 @@ export class RateLimiterService {
       await Promise.all(checks.map((check) => check.limiter.reward(check.key).catch(() => undefined)));
     }
     const binding = windows.reduce((a, b) => (closerToExhaustion(b, a) ? b : a));
+    this.#observer?.decided(!refused);
     return {
       allowed: !refused,
       windows,
       binding,
       policy: plan.policy,
+      policies,
       retryAfterSeconds: refused ? Math.max(1, Math.ceil(retryAfterMs / 1000)) : 0,
     };
   }
@@ -287,4 +340,33 @@ function closerToExhaustion(
   b: { remaining: number; resetAtMs: number },
 ): boolean {
   return a.remaining < b.remaining || (a.remaining === b.remaining && a.resetAtMs > b.resetAtMs);
+}
+
+/** An insurance limiter that says when it is used: rate-limiter-flexible calls it only when the store failed. */
+class CountingInsurance extends RateLimiterMemory {
+  readonly #onUse: () => void;
+
+  constructor(like: RateLimiterAbstract, onUse: () => void) {
+    super({ keyPrefix: like.keyPrefix, points: like.points, duration: like.duration });
+    this.#onUse = onUse;
+  }
+
+  override consume(
+    ...args: Parameters<RateLimiterMemory['consume']>
+  ): ReturnType<RateLimiterMemory['consume']> {
+    this.#onUse();
+    return super.consume(...args);
+  }
+}
+
+/** Puts a {@link CountingInsurance} in place of a shared store's insurance limiter (the memory store has none). */
+function countingFallbacks(
+  limiter: RateLimiterAbstract,
+  onFallback: (() => void) | undefined,
+): RateLimiterAbstract {
+  const insured = limiter as RateLimiterAbstract & { insuranceLimiter?: RateLimiterAbstract };
+  if (onFallback && insured.insuranceLimiter) {
+    insured.insuranceLimiter = new CountingInsurance(insured.insuranceLimiter, onFallback);
+  }
+  return limiter;
 }

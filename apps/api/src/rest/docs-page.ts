@@ -1,3 +1,4 @@
+import { ERROR_CODES, ERRORS } from '@tollgate/domain';
 import type { JsonSchema } from './json-schema.ts';
 import { objectShape } from './json-schema.ts';
 import { type OpenApiDocument, REST_PREFIX } from './openapi.ts';
@@ -135,8 +136,30 @@ function withResolvedResponses(document: OpenApiDocument, operation: Record<stri
   return { ...operation, responses };
 }
 
+/** Where the error reference is served; a problem document's `type` is `${ERRORS_PAGE_PATH}#<CODE>`. */
+export const ERRORS_PAGE_PATH = '/docs/errors';
+
 /**
- * The API reference at /docs: a self-contained HTML page rendered on the server from the OpenAPI document,
+ * The error reference: one entry per §7 code, anchored by the code itself (`#RATE_LIMITED`), which is where a
+ * problem document's `type` points. Generated from the domain's error table, the one source of codes.
+ */
+function renderErrorsSection(): string {
+  const entries = ERROR_CODES.map((code) => {
+    const { status, title, help, message } = ERRORS[code];
+    return `<article class="op" id="${code}"><h3><code>${code}</code> <span class="scope any">${status}</span> ${escapeHtml(title)}</h3>
+<p>${inlineMarkup(help)}</p>
+<p class="muted">Default message: ${escapeHtml(message)}</p></article>`;
+  }).join('\n');
+  return `<section id="errors"><h2>Errors</h2>
+<p>Every error is an RFC 9457 problem document (<code>Content-Type: application/problem+json</code>):
+<code>{"success": false, "error": "…", "code": "…", "type": "/docs/errors#…", "title": "…", "status": …, "detail": "…", "instance": "/api/v1/…", "requestId": "req_…"}</code>,
+with <code>details</code> for validation errors. <code>type</code> links to the code's entry below; <code>requestId</code> is the
+response's <code>Request-Id</code>, under which the server logged the request.</p>
+${entries}</section>`;
+}
+
+/**
+ * The API reference at /docs (and /docs/errors, the same page): a self-contained HTML page rendered on the server from the OpenAPI document,
  * grouped by tag, with method, path, required scope, summary, parameters, body fields and responses. No
  * script and no external asset, so it renders offline and under any Content-Security-Policy.
  */
@@ -152,7 +175,8 @@ export function renderDocsPage(document: OpenApiDocument): string {
   }
   const nav = [...byTag.keys()]
     .map((tag) => `<li><a href="#tag-${escapeHtml(slugOf(tag))}">${escapeHtml(tag)}</a></li>`)
-    .join('');
+    .join('')
+    .concat('<li><a href="#errors">Errors</a></li>');
   const sections = [...byTag.entries()]
     .map(
       ([tag, operations]) =>
@@ -188,7 +212,8 @@ code{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:.88em}.re
 <p>${inlineMarkup(description)}</p>
 <p>Machine-readable: <a href="${REST_PREFIX}/openapi.json">${REST_PREFIX}/openapi.json</a> (OpenAPI ${escapeHtml(document.openapi)})</p></header>
 <main><nav><strong>Categories</strong><ul>${nav}</ul></nav>
-<div class="content">${sections}</div></main>
+<div class="content">${sections}
+${renderErrorsSection()}</div></main>
 </body>
 </html>
 `;

@@ -1,8 +1,9 @@
 import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { type ErrorCode, errorBody, isTollgateError, TollgateError } from '@tollgate/domain';
+import { type ErrorCode, isTollgateError, newId, problemDocument, TollgateError } from '@tollgate/domain';
 import { TRPCError } from '@trpc/server';
 import type { FastifyReply } from 'fastify';
+import { REQUEST_ID_HEADER } from '../request-id.ts';
 import { toTollgateError } from '../trpc/errors.ts';
 
 /** The longest path parameter the router accepts; no id or slug is longer. */
@@ -71,13 +72,27 @@ export const CACHE_CONTROL = 'cache-control';
 /** Every /api/v1 response: some carry secrets (a token's plain value on create and rotate). */
 export const NO_STORE = 'no-store';
 
-/** Sends the §7 error body with its status (and, as every /api/v1 response, `Cache-Control: no-store`). */
+/** RFC 9457's media type of a problem document: every §7 error body is one. */
+export const PROBLEM_JSON = 'application/problem+json; charset=utf-8';
+
+/** The path of a request URL, without its query: a problem document's `instance`. */
+export function pathOf(url: string): string {
+  const query = url.indexOf('?');
+  return query === -1 ? url : url.slice(0, query);
+}
+
+/**
+ * Sends the §7 error body, an RFC 9457 problem document, with its status, the request's `Request-Id` and (as
+ * every /api/v1 response) `Cache-Control: no-store`. Every error of every surface but tRPC's goes out here.
+ */
 export function sendRestError(reply: FastifyReply, error: TollgateError): FastifyReply {
+  const { request } = reply;
   return reply
     .code(error.status)
     .header(CACHE_CONTROL, NO_STORE)
-    .type('application/json; charset=utf-8')
-    .send(errorBody(error));
+    .header(REQUEST_ID_HEADER, request.id)
+    .type(PROBLEM_JSON)
+    .send(problemDocument(error, { instance: pathOf(request.url), requestId: request.id }));
 }
 
 /** What a request that is not even valid HTTP is told, by Node's parser error code. */
@@ -101,10 +116,12 @@ export function answerClientError(error: Error & { code?: unknown }, socket: Dup
   if (error.code === 'ECONNRESET' || socket.destroyed) return;
   if (socket.writable) {
     const failure = new TollgateError('VALIDATION_FAILED', clientErrorMessage(error.code));
-    const body = JSON.stringify(errorBody(failure));
+    // No request was parsed, so there is no path (no `instance`) and no id from a proxy: a fresh id.
+    const requestId = newId('request');
+    const body = JSON.stringify(problemDocument(failure, { instance: null, requestId }));
     socket.write(
       `HTTP/1.1 ${failure.status} ${STATUS_CODES[failure.status]}\r\n` +
-        `Content-Type: application/json; charset=utf-8\r\nCache-Control: ${NO_STORE}\r\n` +
+        `Content-Type: ${PROBLEM_JSON}\r\nCache-Control: ${NO_STORE}\r\nRequest-Id: ${requestId}\r\n` +
         `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
     );
   }

@@ -1,4 +1,4 @@
-import { ERROR_CODES, ERRORS, type ErrorCode } from '@tollgate/domain';
+import { ERROR_CODES, ERRORS, type ErrorCode, problemDocument, TollgateError } from '@tollgate/domain';
 import { z } from 'zod';
 import { inputJsonSchema, type JsonSchema, objectShape, toJsonSchema } from './json-schema.ts';
 import { BODY_METHODS, type RestRouteEntry } from './route-table.ts';
@@ -10,7 +10,10 @@ export const OPENAPI_VERSION = '3.1.0';
 /** The version of the REST contract the document describes (info.version). */
 export const REST_API_VERSION = '1.0.0';
 
-/** The §7 error body; the document's `Error` schema is generated from it. */
+/**
+ * The §7 error body, an RFC 9457 problem document (`application/problem+json`): `success`, `error`, `code`
+ * and `details` as they always were, plus the problem fields. The document's `Error` schema is generated from it.
+ */
 export const ZErrorBodySchema = z
   .object({
     success: z.literal(false),
@@ -25,8 +28,17 @@ export const ZErrorBodySchema = z
       )
       .optional()
       .describe('One entry per problem, for VALIDATION_FAILED'),
+    type: z.string().describe('`/docs/errors#<CODE>`: the docs page explaining the code (RFC 9457)'),
+    title: z.string().describe('A short summary of the code, the same for every occurrence'),
+    status: z.number().int().describe('The HTTP status, as in the response'),
+    detail: z.string().describe('The same sentence as `error`'),
+    instance: z.string().optional().describe('The path of the request, without its query'),
+    requestId: z.string().describe('The `Request-Id` of the response, as in the server’s log and audit log'),
   })
   .strict();
+
+/** The media type of every error response. */
+export const PROBLEM_MEDIA_TYPE = 'application/problem+json';
 
 /**
  * Procedures that can answer 402 INSUFFICIENT_CREDITS (they debit credits). Every other status is listed from
@@ -75,37 +87,39 @@ const RATE_LIMIT_HEADERS = {
   RateLimit: { $ref: '#/components/headers/RateLimit' },
 };
 
+function problemExample(error: TollgateError) {
+  return problemDocument(error, { instance: '/api/v1/tokens', requestId: 'req_0RtRmJ5x4mK2pL9sV1cN8r' });
+}
+
 function errorResponseComponents(): Record<string, unknown> {
   const responses: Record<string, unknown> = {};
   for (const [status, codes] of codesByStatus()) {
     const examples: Record<string, unknown> = {};
     for (const code of codes) {
-      examples[code] = { value: { success: false, error: ERRORS[code].message, code } };
+      examples[code] = { value: problemExample(new TollgateError(code)) };
     }
     if (status === 400) {
       examples.VALIDATION_FAILED = {
-        value: {
-          success: false,
-          error: ERRORS.VALIDATION_FAILED.message,
-          code: 'VALIDATION_FAILED',
-          details: [{ path: 'name', message: 'Name is required' }],
-        },
+        value: problemExample(
+          new TollgateError('VALIDATION_FAILED', undefined, [{ path: 'name', message: 'Name is required' }]),
+        ),
       };
     }
     responses[`Error${status}`] = {
       description: `${STATUS_NAMES[status] ?? 'Error'}: ${codes.join(', ')}`,
-      ...(status === 429
-        ? {
-            headers: {
+      headers: {
+        ...(status === 429
+          ? {
               'Retry-After': {
                 description: 'Seconds to wait before trying again',
                 schema: { type: 'integer', minimum: 0 },
               },
               ...RATE_LIMIT_HEADERS,
-            },
-          }
-        : {}),
-      content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' }, examples } },
+            }
+          : {}),
+        'Request-Id': { $ref: '#/components/headers/Request-Id' },
+      },
+      content: { [PROBLEM_MEDIA_TYPE]: { schema: { $ref: '#/components/schemas/Error' }, examples } },
     };
   }
   return responses;
@@ -246,7 +260,9 @@ export function buildOpenApiDocument(routes: readonly RestRouteEntry[]): OpenApi
       description: [
         'The Tollgate REST API. Send `Authorization: Bearer <token>`; JSON in and out, camelCase fields, ids as',
         'strings, times in ISO 8601 UTC. Every error has the body `{"success": false, "error": "…", "code": "…"}`',
-        '(plus `details` for validation errors). Lists return `{"data": [...], "nextCursor": "…" | null}` and take',
+        '(plus `details` for validation errors), which is also an RFC 9457 problem document',
+        '(`application/problem+json`: `type`, `title`, `status`, `detail`, `instance`, `requestId`).',
+        'Every response carries `Request-Id`. Lists return `{"data": [...], "nextCursor": "…" | null}` and take',
         '`limit` (1–100, default 20) and `cursor`. Authenticated responses carry the rate-limit headers.',
       ].join(' '),
     },
@@ -264,6 +280,11 @@ export function buildOpenApiDocument(routes: readonly RestRouteEntry[]): OpenApi
       schemas: { Error: toJsonSchema(ZErrorBodySchema, 'output') },
       responses: errorResponseComponents(),
       headers: {
+        'Request-Id': {
+          description:
+            'Names the request (`req_…`, or a trusted proxy’s id); the same id is in the server’s log line and audit log',
+          schema: { type: 'string' },
+        },
         'X-RateLimit-Limit': {
           description: 'Requests allowed in the window closest to exhaustion',
           schema: { type: 'integer' },
@@ -277,11 +298,13 @@ export function buildOpenApiDocument(routes: readonly RestRouteEntry[]): OpenApi
           schema: { type: 'integer' },
         },
         'RateLimit-Policy': {
-          description: 'Both windows, IETF draft syntax, e.g. `"minute";q=60;w=60, "hour";q=1000;w=3600`',
+          description:
+            'Every policy that applied (both windows of the organisation, and the token’s own limit when it has one), IETF draft syntax, e.g. `"minute";q=60;w=60, "hour";q=1000;w=3600, "token-minute";q=10;w=60`',
           schema: { type: 'string' },
         },
         RateLimit: {
-          description: 'The window closest to exhaustion, IETF draft syntax, e.g. `"minute";r=45;t=30`',
+          description:
+            'What is left of each policy of RateLimit-Policy, in its order, IETF draft syntax, e.g. `"minute";r=45;t=30, "hour";r=877;t=2301`',
           schema: { type: 'string' },
         },
       },

@@ -1,9 +1,10 @@
 import { TollgateError } from '@tollgate/domain';
 import { TRPCError } from '@trpc/server';
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply } from 'fastify';
+import { REQUEST_ID_HEADER } from '../request-id.ts';
 import type { Services } from '../services.ts';
 import type { Context } from '../trpc/context.ts';
-import { renderDocsPage } from './docs-page.ts';
+import { ERRORS_PAGE_PATH, renderDocsPage } from './docs-page.ts';
 import { CACHE_CONTROL, NO_STORE, sendRestError, toRestError } from './errors.ts';
 import { inputJsonSchema, objectShape } from './json-schema.ts';
 import { buildOpenApiDocument, OPENAPI_DOCUMENT_PATH, REST_PREFIX } from './openapi.ts';
@@ -63,8 +64,8 @@ export const restPlugin: FastifyPluginAsync<RestPluginOptions> = async (app, opt
   );
 
   const document = buildOpenApiDocument(routes);
-  app.get(OPENAPI_DOCUMENT_PATH, async (_request, reply) =>
-    reply.header(CACHE_CONTROL, NO_STORE).send(document),
+  app.get(OPENAPI_DOCUMENT_PATH, async (request, reply) =>
+    reply.header(CACHE_CONTROL, NO_STORE).header(REQUEST_ID_HEADER, request.id).send(document),
   );
 
   for (const route of routes) {
@@ -75,7 +76,8 @@ export const restPlugin: FastifyPluginAsync<RestPluginOptions> = async (app, opt
       handler: async (request, reply) => {
         // Responses may hold secrets (a token's plain value on create and rotate): never stored by a cache.
         // Set here and in sendRestError rather than in an onSend hook: a hook costs every request a hook run.
-        reply.header(CACHE_CONTROL, NO_STORE);
+        // Request-Id the same way (§7; every other surface gets it from server.ts's per-route hook).
+        reply.header(CACHE_CONTROL, NO_STORE).header(REQUEST_ID_HEADER, request.id);
         const context: Context = { services, request: restRequestInfo(request, reply, options.cookies) };
         const output = await route.invoke(context, buildProcedureInput(route, shape, request));
         if (route.successStatus === 204) return reply.code(204).send();
@@ -88,7 +90,11 @@ export const restPlugin: FastifyPluginAsync<RestPluginOptions> = async (app, opt
 /** The /docs reference page, rendered once from the OpenAPI document. */
 export const docsPlugin: FastifyPluginAsync = async (app) => {
   const html = renderDocsPage(buildOpenApiDocument(restRouteTable()));
-  app.get('/docs', async (_request, reply) => reply.type('text/html; charset=utf-8').send(html));
+  const sendPage = async (_request: unknown, reply: FastifyReply) =>
+    reply.type('text/html; charset=utf-8').send(html);
+  app.get('/docs', sendPage);
+  // Where problem documents' `type` points: the same page, whose errors section anchors each code.
+  app.get(ERRORS_PAGE_PATH, sendPage);
 };
 
 /** Everything of the REST surface in one registration: /api/v1 (routes and OpenAPI document) and /docs. */

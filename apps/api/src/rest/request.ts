@@ -44,6 +44,7 @@ export interface CookieCodec {
 
 class RestRequestInfo implements RequestInfo {
   readonly surface = 'rest' as const;
+  readonly requestId: string;
   readonly ip: string;
   readonly userAgent: string | null;
   readonly authorization: string | null;
@@ -59,6 +60,7 @@ class RestRequestInfo implements RequestInfo {
     this.#request = request;
     this.#reply = reply;
     this.#codec = codec;
+    this.requestId = request.id;
     this.ip = request.ip;
     this.userAgent = header(request.headers['user-agent']);
     const authorization = authorizationHeaderOf(request.raw);

@@ -15,6 +15,11 @@ export interface CookieOptions {
 export interface RequestInfo {
   /** The surface the call came through; absent means tRPC. The REST facade applies §5 apiAccess to sessions. */
   surface?: 'rest' | 'trpc';
+  /**
+   * The request's `Request-Id` (§7), as in its response, its log lines and the audit entries it causes; null
+   * outside HTTP (the CLI, tests).
+   */
+  requestId: string | null;
   /** Client address, already resolved through TRUST_PROXY. */
   ip: string;
   userAgent: string | null;
@@ -77,6 +82,7 @@ export function emptyRequest(overrides: Partial<RequestInfo> = {}): RequestInfo 
   const cookies = new Map<string, string>();
   const headers = new Map<string, string>();
   return {
+    requestId: null,
     ip: '127.0.0.1',
     userAgent: null,
     authorization: null,

@@ -13,6 +13,7 @@ export function createFastifyContextFactory(services: Services) {
   return ({ req, res }: CreateFastifyContextOptions): Context => ({
     services,
     request: {
+      requestId: req.id,
       ip: req.ip,
       userAgent: header(req.headers['user-agent']),
       ...authorizationHeaderOf(req.raw),

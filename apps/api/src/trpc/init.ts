@@ -29,7 +29,7 @@ const t = initTRPC
   .context<Context>()
   .meta<ProcedureMeta>()
   .create({
-    errorFormatter({ shape, error }) {
+    errorFormatter({ shape, error, ctx }) {
       const tollgate = toTollgateError(error);
       return {
         ...shape,
@@ -41,6 +41,8 @@ const t = initTRPC
           /** The §7 code, the same as the REST facade's `code`. */
           appCode: tollgate.code,
           details: tollgate.details ?? null,
+          /** The response's Request-Id (§7), as in the server's log line; null outside HTTP. */
+          requestId: ctx?.request.requestId ?? null,
         },
       };
     },
@@ -64,7 +66,10 @@ export function mapFailure(
   const cause = result.error.cause;
   if (isTollgateError(cause)) throw toTRPCError(cause);
   if (result.error.code === 'INTERNAL_SERVER_ERROR') {
-    ctx.services.log.error({ err: cause ?? result.error, path }, 'procedure failed');
+    ctx.services.log.error(
+      { err: cause ?? result.error, path, reqId: ctx.request.requestId },
+      'procedure failed',
+    );
   }
 }
 
@@ -72,7 +77,7 @@ export function mapFailure(
 export function mapThrown(ctx: Context, path: string, error: unknown): unknown {
   if (isTollgateError(error)) return toTRPCError(error);
   if (!(error instanceof TRPCError) || error.code === 'INTERNAL_SERVER_ERROR') {
-    ctx.services.log.error({ err: error, path }, 'procedure failed');
+    ctx.services.log.error({ err: error, path, reqId: ctx.request.requestId }, 'procedure failed');
   }
   return error;
 }

@@ -37,6 +37,8 @@ export interface WebhookWorkerOptions {
   allowPrivateNetworks?: boolean;
   /** How receivers' host names are resolved when only public addresses are allowed (tests); the system's. */
   resolve?: ResolveHost;
+  /** Told the result of every attempt (the metrics of §17). */
+  onAttempt?: (result: 'succeeded' | 'retrying' | 'failed') => void;
 }
 
 export interface WebhookRoundResult {
@@ -84,6 +86,7 @@ export class WebhookWorker {
   readonly #random: () => number;
   readonly #allowPrivateNetworks: boolean;
   readonly #resolve: ResolveHost | undefined;
+  readonly #onAttempt: WebhookWorkerOptions['onAttempt'];
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<void> | undefined;
   #lastExpiringRun = Number.NEGATIVE_INFINITY;
@@ -102,6 +105,7 @@ export class WebhookWorker {
     this.#random = options.random ?? Math.random;
     this.#allowPrivateNetworks = options.allowPrivateNetworks ?? false;
     this.#resolve = options.resolve;
+    this.#onAttempt = options.onAttempt;
   }
 
   /** Starts the loop (idempotent). The timer is unref'd: it never keeps the process alive. */
@@ -228,6 +232,7 @@ export class WebhookWorker {
         status === 'failed' ? 'webhook delivery failed for good' : 'webhook delivery failed; will retry',
       );
     }
+    this.#onAttempt?.(status === 'pending' ? 'retrying' : status);
     return status === 'pending' ? 'retrying' : status;
   }
 

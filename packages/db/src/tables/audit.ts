@@ -19,6 +19,8 @@ export interface AuditLogsTable {
   targetId: Immutable<string | null>;
   ip: Immutable<string | null>;
   userAgent: Immutable<string | null>;
+  /** The Request-Id (§7) of the HTTP request that caused the entry; null for the CLI and background jobs. */
+  requestId: Immutable<string | null, string | null | undefined>;
   /** Never a token secret, password or session id. */
   detail: Immutable<JsonObject, JsonObject | undefined>;
   createdAt: Immutable<Date, Date | undefined>;

@@ -17,6 +17,8 @@ export const ID_PREFIXES = {
   delivery: 'dlv',
   attempt: 'att',
   wiki: 'wik',
+  /** An HTTP request: its Request-Id (§7), never stored as a primary key. */
+  request: 'req',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

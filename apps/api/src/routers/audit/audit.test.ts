@@ -51,6 +51,8 @@ describe('audit.list', () => {
       targetId: expect.stringMatching(/^usr_/),
       ip: '127.0.0.1',
       userAgent: 'vitest browser',
+      // A caller outside HTTP: no request id (the HTTP surfaces' are held by test/request-id.test.ts).
+      requestId: null,
       detail: { from: 'viewer', to: 'member' },
       createdAt: expect.stringMatching(/Z$/),
     });

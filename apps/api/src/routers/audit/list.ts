@@ -70,6 +70,7 @@ export const list = protectedProcedure
         targetId: row.targetId,
         ip: row.ip,
         userAgent: row.userAgent,
+        requestId: row.requestId,
         detail: row.detail,
         createdAt: row.createdAt.toISOString(),
       })),

@@ -31,6 +31,8 @@ export const ZAuditLogEntrySchema = z.object({
   targetId: z.string().nullable(),
   ip: z.string().nullable(),
   userAgent: z.string().nullable(),
+  /** The Request-Id of the request that caused the entry (its response header and log line); null outside HTTP. */
+  requestId: z.string().nullable(),
   detail: z.record(z.string(), z.unknown()),
   createdAt: z.string(),
 });

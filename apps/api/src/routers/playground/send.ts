@@ -1,7 +1,7 @@
-import { errorBody, TollgateError } from '@tollgate/domain';
+import { newId, problemDocument, TollgateError } from '@tollgate/domain';
 import type { FastifyRequest } from 'fastify';
 import { getToken } from '../../core/tokens.ts';
-import { toRestError } from '../../rest/errors.ts';
+import { pathOf, toRestError } from '../../rest/errors.ts';
 import { inputJsonSchema, type ObjectShape, objectShape } from '../../rest/json-schema.ts';
 import { buildOpenApiDocument, OPENAPI_DOCUMENT_PATH, REST_PREFIX } from '../../rest/openapi.ts';
 import { buildProcedureInput } from '../../rest/request.ts';
@@ -101,6 +101,8 @@ function playgroundRequest(
 ): RequestInfo {
   return {
     surface: 'rest',
+    // Part of the caller's own request: its audit entries carry that request's id.
+    requestId: caller.requestId,
     ip: caller.ip,
     userAgent: caller.userAgent,
     csrfToken: null,
@@ -142,6 +144,9 @@ export async function sendPlaygroundRequest(
   const started = performance.now();
   let status: number;
   let body: unknown;
+  let problem = false;
+  // The sub-request answers under its caller's id, as its audit entries do.
+  const requestId = request.requestId ?? newId('request');
   try {
     const { path, query: pathQuery } = splitPath(input.path);
     const query = { ...pathQuery, ...input.query };
@@ -169,12 +174,20 @@ export async function sendPlaygroundRequest(
   } catch (error) {
     const failure = toRestError(error);
     status = failure.status;
-    body = errorBody(failure);
+    const path = pathOf(input.path);
+    const instance = path.startsWith(`${REST_PREFIX}/`) ? path : `${REST_PREFIX}${path}`;
+    body = problemDocument(failure, { instance, requestId });
+    problem = true;
   }
   const durationMs = Math.round((performance.now() - started) * 10) / 10;
   const responseHeaders: Record<string, string> = {};
-  if (status !== 204) responseHeaders['content-type'] = 'application/json; charset=utf-8';
+  if (status !== 204) {
+    responseHeaders['content-type'] = problem
+      ? 'application/problem+json; charset=utf-8'
+      : 'application/json; charset=utf-8';
+  }
   responseHeaders['cache-control'] = 'no-store';
+  responseHeaders['request-id'] = requestId;
   for (const [name, value] of headers) responseHeaders[name] = value;
   return { status, durationMs, headers: responseHeaders, body };
 }
