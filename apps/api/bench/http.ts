@@ -54,6 +54,27 @@ export interface HttpBenchOptions {
 const GOALS = { memoryRatio: 0.75, redisRatio: 0.85, p99Factor: 2, instructionsFactor: 1.6 } as const;
 const MIN_ROUNDS = 5;
 
+const DEFAULTS = {
+  rounds: 7,
+  seconds: 5,
+  warmupSeconds: 3,
+  connections: 50,
+  tokens: 100,
+  instructions: false,
+  // Tollgate under valgrind needs tens of seconds before its 100 cache misses and the JIT are behind it.
+  instructionsWarmupSeconds: 40,
+  instructionsSeconds: 20,
+} satisfies HttpBenchOptions;
+const QUICK_DEFAULTS = {
+  ...DEFAULTS,
+  rounds: 2,
+  seconds: 2,
+  warmupSeconds: 1,
+  instructionsWarmupSeconds: 30,
+  instructionsSeconds: 10,
+} satisfies HttpBenchOptions;
+const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379/15';
+
 /** `--rounds 5 --duration 5 --warmup 2 --connections 50 --tokens 100 --instructions …`; BENCH_QUICK=1 shortens. */
 export function httpOptionsFromArgs(argv: string[]): HttpBenchOptions {
   const quick = process.env.BENCH_QUICK === '1';
@@ -78,15 +99,16 @@ export function httpOptionsFromArgs(argv: string[]): HttpBenchOptions {
     if (!Number.isFinite(value) || value < min) throw new Error(`--${name} must be a number ≥ ${min}`);
     return value;
   };
+  const defaults = quick ? QUICK_DEFAULTS : DEFAULTS;
   return {
-    rounds: Math.round(number('rounds', quick ? 2 : 7, 1)),
-    seconds: number('duration', quick ? 2 : 5, 1),
-    warmupSeconds: number('warmup', quick ? 1 : 3, 0),
-    connections: Math.round(number('connections', 50, 1)),
-    tokens: Math.round(number('tokens', 100, 1)),
+    rounds: Math.round(number('rounds', defaults.rounds, 1)),
+    seconds: number('duration', defaults.seconds, 1),
+    warmupSeconds: number('warmup', defaults.warmupSeconds, 0),
+    connections: Math.round(number('connections', defaults.connections, 1)),
+    tokens: Math.round(number('tokens', defaults.tokens, 1)),
     instructions: values.instructions === true,
-    instructionsSeconds: number('instructions-duration', quick ? 3 : 10, 1),
-    instructionsWarmupSeconds: number('instructions-warmup', quick ? 5 : 15, 1),
+    instructionsSeconds: number('instructions-duration', defaults.instructionsSeconds, 1),
+    instructionsWarmupSeconds: number('instructions-warmup', defaults.instructionsWarmupSeconds, 1),
   };
 }
 
@@ -148,6 +170,7 @@ interface RunningTarget {
   definition: TargetDefinition;
   child: Child;
   url: string;
+  env: NodeJS.ProcessEnv;
 }
 
 interface Row {
@@ -187,14 +210,17 @@ const load = () =>
 
 /** The parent's environment without what would make a Tollgate process use another database or store. */
 function baseEnv(): NodeJS.ProcessEnv {
+  // HOST is left to Tollgate's default (127.0.0.1): valgrind names its vgdb pipes after $HOST, and
+  // callgrind_control must find them with the same environment.
   const {
     DATABASE_URL: _d,
     REDIS_URL: _r,
     TOLLGATE_RATE_LIMIT_OVERRIDE: _o,
     PORT: _p,
+    HOST: _h,
     ...rest
   } = process.env;
-  return { ...rest, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'warn' };
+  return { ...rest, PORT: '0', LOG_LEVEL: 'warn' };
 }
 
 interface Context {
@@ -253,7 +279,7 @@ async function startTarget(
   const match = await child.waitFor(READY, callgrindOut ? STARTUP_UNDER_VALGRIND_MS : STARTUP_MS);
   pinRunning(child.pid, cores);
   const url = (match[1] ?? match[2] ?? '').replace('//localhost', '//127.0.0.1');
-  return { definition, child, url };
+  return { definition, child, url, env };
 }
 
 /** Tollgate's answer to one request, or an error naming what is wrong with it. */
@@ -353,7 +379,7 @@ export async function runHttpBench(options: HttpBenchOptions): Promise<string> {
   const directory = mkdtempSync(join(tmpdir(), 'tollgate-bench-http-'));
   const keyPrefix = `bench-http-${randomBytes(5).toString('hex')}`;
   const serverUrl = process.env.DATABASE_URL ?? DEFAULT_POSTGRES_URL;
-  const redisUrl = process.env.BENCH_REDIS_URL ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379/15';
+  const redisUrl = process.env.BENCH_REDIS_URL ?? process.env.REDIS_URL ?? DEFAULT_REDIS_URL;
   const notes: string[] = [];
 
   // Undone in reverse order, at the end or on SIGINT/SIGTERM.
@@ -486,7 +512,7 @@ export async function runHttpBench(options: HttpBenchOptions): Promise<string> {
             instructions.set(
               id,
               await countInstructions(
-                { child: target.child, outFile, url: target.url, path: definition.path },
+                { child: target.child, env: target.env, outFile, url: target.url, path: definition.path },
                 generator,
                 {
                   warmupSeconds: options.instructionsWarmupSeconds,
@@ -494,7 +520,12 @@ export async function runHttpBench(options: HttpBenchOptions): Promise<string> {
                   connections: Math.min(options.connections, 10),
                   cores: pins.load,
                 },
+                (message) => progress(`${id} under callgrind: ${message}`),
               ),
+            );
+          } catch (error) {
+            throw new Error(
+              `${(error as Error).message}\n${id} under callgrind said:\n${target.child.output().slice(-3_000)}`,
             );
           } finally {
             await target.child.stop(10_000);
@@ -605,12 +636,12 @@ function report(run: {
 ### Instructions per request (callgrind, main thread)
 
 ${[
-  '| target | instructions per request | ÷ minimal | requests counted | idle main thread (subtracted) |',
-  '|---|---|---|---|---|',
+  '| target | instructions per request (net of idle) | ÷ minimal | gross (idle included) | requests counted | idle main thread (subtracted) |',
+  '|---|---|---|---|---|---|',
   ...[...run.instructions].map(([id, count]) => {
     const label = DEFINITIONS.find((d) => d.id === id)?.label ?? id;
     const ratio = minimalCount ? fmt(count.perRequest / minimalCount.perRequest, 2) : '—';
-    return `| ${label} | ${fmt(count.perRequest / 1000)}k | ${ratio} | ${fmt(count.requests)} in ${fmt(count.loadSeconds, 1)} s | ${fmt(count.idlePerSecond / 1000)}k/s |`;
+    return `| ${label} | ${fmt(count.perRequest / 1000)}k | ${ratio} | ${fmt(count.grossPerRequest / 1000)}k | ${fmt(count.requests)} in ${fmt(count.loadSeconds, 1)} s | ${fmt(count.idlePerSecond / 1000)}k/s |`;
   }),
 ].join('\n')}
 
@@ -651,10 +682,23 @@ p50 and p99 are the medians over the rounds of each round's percentile (wrk's la
 ${instructionTable}
 ${goalTable}
 ${run.notes.length ? `\n${run.notes.map((note) => `- ${note}`).join('\n')}\n` : ''}
-Reproduce (flags after \`--http\`; defaults in brackets): \`pnpm bench --http\` [\`--rounds 7 --duration 5 --warmup 3
---connections 50 --tokens 100\`], \`--instructions\` to add the callgrind counts [\`--instructions-warmup 15
---instructions-duration 10\`], e.g. a smoke run \`pnpm bench --http --rounds 2 --duration 2 --warmup 1\` (about 40 s).
-\`BENCH_QUICK=1\` shortens every default; \`DATABASE_URL\` names the PostgreSQL server the throwaway database is created
-on (default ${DEFAULT_POSTGRES_URL}); \`BENCH_REDIS_URL\` (else \`REDIS_URL\`, else redis://127.0.0.1:6379/15) the Redis.
+### Reproduce
+
+\`pnpm bench --http [flags]\` (only this section; \`pnpm bench\` runs the verification benchmark too, with the same flags):
+
+| flag | default | what |
+|---|---|---|
+| \`--rounds N\` | ${DEFAULTS.rounds} | rounds; each target is loaded once per round (fewer than ${MIN_ROUNDS}: labelled a smoke run) |
+| \`--duration S\` | ${DEFAULTS.seconds} | seconds of load per target and round |
+| \`--warmup S\` | ${DEFAULTS.warmupSeconds} | seconds of load per target before the first round |
+| \`--connections N\` | ${DEFAULTS.connections} | connections of the load generator (1 thread) |
+| \`--tokens N\` | ${DEFAULTS.tokens} | tokens, presented round-robin |
+| \`--instructions\` | off | also count instructions per request under callgrind (minimal and Tollgate, memory; minutes) |
+| \`--instructions-warmup S\` | ${DEFAULTS.instructionsWarmupSeconds} | uninstrumented warm-up under valgrind |
+| \`--instructions-duration S\` | ${DEFAULTS.instructionsSeconds} | each counted window (instrumented warm-up, idle, load) |
+
+A smoke run: \`pnpm bench --http --rounds 2 --duration 2 --warmup 1\` (under a minute). \`BENCH_QUICK=1\` shortens every
+default. \`DATABASE_URL\` names the PostgreSQL server the throwaway database is created on (default
+${DEFAULT_POSTGRES_URL}); \`BENCH_REDIS_URL\` (else \`REDIS_URL\`, else ${DEFAULT_REDIS_URL}) the Redis.
 `;
 }

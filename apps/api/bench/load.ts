@@ -24,6 +24,8 @@ export interface LoadOptions {
   connections: number;
   seconds: number;
   cores: string | null;
+  /** A response slower than this counts as a failure (default 5 s; more under valgrind). */
+  timeoutSeconds?: number;
 }
 
 export interface LoadGenerator {
@@ -76,7 +78,7 @@ function wrk(directory: string, authorizations: string[]): LoadGenerator {
   writeFileSync(script, wrkScript(authorizations), { mode: 0o600 });
   return {
     name: 'wrk',
-    async run({ url, path, connections, seconds, cores }) {
+    async run({ url, path, connections, seconds, cores, timeoutSeconds = 5 }) {
       const child = startChild(
         'wrk',
         [
@@ -85,7 +87,7 @@ function wrk(directory: string, authorizations: string[]): LoadGenerator {
           `-d${seconds}s`,
           '--latency',
           '--timeout',
-          '5s',
+          `${timeoutSeconds}s`,
           '-s',
           script,
           url,
@@ -117,7 +119,7 @@ function autocannon(directory: string, authorizations: string[]): LoadGenerator 
   const script = fileURLToPath(new URL('./load-autocannon.ts', import.meta.url));
   return {
     name: 'autocannon (child process)',
-    async run({ url, path, connections, seconds, cores }) {
+    async run({ url, path, connections, seconds, cores, timeoutSeconds = 5 }) {
       const child = startChild(
         process.execPath,
         [
@@ -128,6 +130,7 @@ function autocannon(directory: string, authorizations: string[]): LoadGenerator 
           String(connections),
           String(seconds),
           tokens,
+          String(timeoutSeconds),
         ],
         { cores },
       );
