@@ -646,9 +646,10 @@ ${[
 ].join('\n')}
 
 Each target runs under \`valgrind --tool=callgrind --separate-threads=yes --instr-atstart=no\`, is warmed up for
-${options.instructionsWarmupSeconds} s of load uninstrumented, then instrumented (\`callgrind_control -i on\`); counters are zeroed,
-an idle window and a ${options.instructionsSeconds} s load window (wrk, ${Math.min(options.connections, 10)} connections) are each dumped, and the idle
-rate is subtracted from the load window before dividing by the requests answered.
+${options.instructionsWarmupSeconds} s of load uninstrumented, then instrumented (\`callgrind_control -i on\`) and loaded ${options.instructionsSeconds} s more, not counted,
+while valgrind re-translates the hot code. Then an idle window and a load window (wrk, ${Math.min(options.connections, 10)} connections) of
+${options.instructionsSeconds} s each are zeroed and dumped; the idle rate (timers: the webhook poll, the usage flush) is subtracted from the
+load window before dividing by the requests answered.
 `;
 
   const smoke =
