@@ -5,6 +5,7 @@
  *
  * PostgreSQL: a throwaway database on the server of DATABASE_URL (default postgres://postgres@127.0.0.1:5432),
  * dropped at the end; nothing is written to the database DATABASE_URL names. BENCH_QUICK=1 runs shorter.
+ * `--http` runs only the HTTP benchmark (http.ts, with its own flags), `--verify` only this one.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -14,7 +15,7 @@ import { findTokenForVerification } from '@tollgate/db';
 import { hashToken, parseToken } from '@tollgate/domain';
 import { verifyToken } from '../src/auth/verify-token.ts';
 import type { Services } from '../src/services.ts';
-import { runHttpBench } from './http.ts';
+import { httpOptionsFromArgs, runHttpBench } from './http.ts';
 import {
   type BenchDatabase,
   benchServices,
@@ -227,15 +228,17 @@ async function measureWrites(bench: BenchDatabase, distinct: number) {
 // ---------------------------------------------------------------------------------------------------- main
 
 async function main() {
+  // Parsed first, so that a bad flag stops the run before anything is measured.
+  const httpOptions = httpOptionsFromArgs(process.argv.slice(2));
   if (ONLY_HTTP) {
-    const http = await runHttpBench();
+    const http = await runHttpBench(httpOptions);
     writeReport(null, http);
     console.log(`${http}\nWritten to ${REPORT_PATH}`);
     return;
   }
   await mainVerification();
   if (!ONLY_VERIFY) {
-    const http = await runHttpBench();
+    const http = await runHttpBench(httpOptions);
     writeReport(null, http);
     console.log(`${http}\nWritten to ${REPORT_PATH}`);
   }

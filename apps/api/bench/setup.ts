@@ -1,4 +1,4 @@
-import { type DatabaseHandle, jsonb } from '@tollgate/db';
+import { type DatabaseHandle, insertOrganization, jsonb, type NewToken } from '@tollgate/db';
 import { createTestDatabase } from '@tollgate/db/testing';
 import { DEFAULT_POLICY, newId, newToken } from '@tollgate/domain';
 import { pino } from 'pino';
@@ -13,6 +13,8 @@ export interface BenchDatabase {
   /** Where it runs, for the report (no credentials). */
   label: string;
   database: DatabaseHandle;
+  /** PostgreSQL only: the throwaway database's URL, for server processes of the benchmark. */
+  url?: string;
   close(): Promise<void>;
 }
 
@@ -30,7 +32,7 @@ export async function openBenchDatabase(
     else delete process.env.DATABASE_URL;
     const database = await createTestDatabase();
     const label = engine === 'postgres' ? `PostgreSQL at ${redact(serverUrl)}` : 'PGlite (in memory)';
-    return { engine, label, database, close: () => database.close() };
+    return { engine, label, database, url: database.url, close: () => database.close() };
   } finally {
     if (saved === undefined) delete process.env.DATABASE_URL;
     else process.env.DATABASE_URL = saved;
@@ -131,4 +133,55 @@ export async function seedTokens(database: DatabaseHandle, count: number): Promi
       .execute();
   }
   return tokens;
+}
+
+/** The service tokens the HTTP benchmark presents: made once, inserted into every database it runs on. */
+export interface ServiceTokens {
+  organizationId: string;
+  /** The plaintext tokens, for the load generator only. */
+  tokens: string[];
+  rows: NewToken[];
+}
+
+/**
+ * `count` service tokens (scopes wiki:read and organization:read, no IP allowlist) of one enterprise
+ * organisation whose custom limits are far above any load: every request is counted in both windows, none
+ * is refused.
+ */
+export function makeServiceTokens(count: number): ServiceTokens {
+  const organizationId = newId('organization');
+  const tokens: string[] = [];
+  const rows: NewToken[] = [];
+  for (let i = 0; i < count; i++) {
+    const { token, hash, prefix } = newToken('service');
+    tokens.push(token);
+    rows.push({
+      id: newId('token'),
+      organizationId,
+      type: 'service',
+      name: `http bench ${i}`,
+      scopes: ['wiki:read', 'organization:read'],
+      prefix,
+      hash,
+    });
+  }
+  return { organizationId, tokens, rows };
+}
+
+export async function insertServiceTokens(database: DatabaseHandle, seed: ServiceTokens): Promise<void> {
+  await insertOrganization(database.db, {
+    id: seed.organizationId,
+    name: 'HTTP benchmark',
+    slug: `bench-http-${seed.organizationId.slice(-8).toLowerCase()}`,
+    tier: 'enterprise',
+    customRateLimitPerMinute: 1_000_000_000,
+    customRateLimitPerHour: 1_000_000_000,
+    policy: DEFAULT_POLICY,
+  });
+  for (let i = 0; i < seed.rows.length; i += 500) {
+    await database.db
+      .insertInto('tokens')
+      .values(seed.rows.slice(i, i + 500))
+      .execute();
+  }
 }
