@@ -48,10 +48,14 @@ export interface HttpBenchOptions {
   /** Seconds of load counted under callgrind (after a warm-up of `instructionsWarmupSeconds`). */
   instructionsSeconds: number;
   instructionsWarmupSeconds: number;
+  /** The targets to run (`--targets a,b`); the embedded Tollgate always runs, the references replay its answer. */
+  targets: TargetId[] | null;
 }
 
 /** The issue's targets (issue 17). */
 const GOALS = { memoryRatio: 0.75, redisRatio: 0.85, p99Factor: 2, instructionsFactor: 1.6 } as const;
+/** Issue 16: serving metrics costs at most 5 % of requests/s. */
+const METRICS_GOAL = 0.95;
 const MIN_ROUNDS = 5;
 
 const DEFAULTS = {
@@ -64,6 +68,7 @@ const DEFAULTS = {
   // Tollgate under valgrind needs tens of seconds before its 100 cache misses and the JIT are behind it.
   instructionsWarmupSeconds: 40,
   instructionsSeconds: 20,
+  targets: null,
 } satisfies HttpBenchOptions;
 const QUICK_DEFAULTS = {
   ...DEFAULTS,
@@ -90,6 +95,7 @@ export function httpOptionsFromArgs(argv: string[]): HttpBenchOptions {
       instructions: { type: 'boolean' },
       'instructions-duration': { type: 'string' },
       'instructions-warmup': { type: 'string' },
+      targets: { type: 'string' },
     },
   });
   const number = (name: keyof typeof values, fallback: number, min: number) => {
@@ -109,7 +115,21 @@ export function httpOptionsFromArgs(argv: string[]): HttpBenchOptions {
     instructions: values.instructions === true,
     instructionsSeconds: number('instructions-duration', defaults.instructionsSeconds, 1),
     instructionsWarmupSeconds: number('instructions-warmup', defaults.instructionsWarmupSeconds, 1),
+    targets: targetsFrom(values.targets),
   };
+}
+
+function targetsFrom(raw: string | boolean | undefined): TargetId[] | null {
+  if (typeof raw !== 'string') return null;
+  const known = new Set<string>(DEFINITIONS.map((definition) => definition.id));
+  const ids = raw
+    .split(',')
+    .map((id) => id.trim())
+    .filter(Boolean);
+  const unknown = ids.filter((id) => !known.has(id));
+  if (unknown.length > 0)
+    throw new Error(`--targets: unknown ${unknown.join(', ')} (known: ${[...known].join(', ')})`);
+  return ids as TargetId[];
 }
 
 type TargetId =
@@ -118,6 +138,7 @@ type TargetId =
   | 'minimal-memory'
   | 'minimal-redis'
   | 'tollgate-memory'
+  | 'tollgate-memory-metrics'
   | 'tollgate-redis'
   | 'tollgate-organization';
 
@@ -151,6 +172,12 @@ const DEFINITIONS: TargetDefinition[] = [
     path: SELF,
     minimal: 'minimal-memory',
     goal: GOALS.memoryRatio,
+  },
+  {
+    id: 'tollgate-memory-metrics',
+    label: 'the same, serving metrics (METRICS_PORT set: prom-client counters and the per-request hook)',
+    path: SELF,
+    minimal: 'minimal-memory',
   },
   {
     id: 'tollgate-redis',
@@ -227,6 +254,8 @@ interface Context {
   directory: string;
   specFile: string;
   pglite: string;
+  /** A second embedded data directory, seeded alike, for the metrics variant (one process per directory). */
+  pgliteMetrics: string;
   postgresUrl: string | null;
   redisUrl: string | null;
   keyPrefix: string;
@@ -251,6 +280,8 @@ function commandOf(id: TargetId, context: Context): { args: string[]; env: NodeJ
       return reference('minimal.ts', 'redis');
     case 'tollgate-memory':
       return tollgate({ TOLLGATE_DATA_DIR: context.pglite });
+    case 'tollgate-memory-metrics':
+      return tollgate({ TOLLGATE_DATA_DIR: context.pgliteMetrics, METRICS_PORT: '0' });
     case 'tollgate-redis':
     case 'tollgate-organization':
       return tollgate({
@@ -413,12 +444,15 @@ export async function runHttpBench(options: HttpBenchOptions): Promise<string> {
 
     // The embedded default's data directory, migrated and seeded before Tollgate opens it.
     const pglite = join(directory, 'pglite');
-    const embedded = await createDatabase({ dataDir: pglite });
-    try {
-      await migrateToLatest(embedded.db, { log: () => {} });
-      await insertServiceTokens(embedded, seed);
-    } finally {
-      await embedded.close();
+    const pgliteMetrics = join(directory, 'pglite-metrics');
+    for (const dataDir of [pglite, pgliteMetrics]) {
+      const embedded = await createDatabase({ dataDir });
+      try {
+        await migrateToLatest(embedded.db, { log: () => {} });
+        await insertServiceTokens(embedded, seed);
+      } finally {
+        await embedded.close();
+      }
     }
 
     let postgres: BenchDatabase | null = null;
@@ -442,11 +476,14 @@ export async function runHttpBench(options: HttpBenchOptions): Promise<string> {
       directory,
       specFile: join(directory, 'reference.json'),
       pglite,
+      pgliteMetrics,
       postgresUrl: postgres?.url ?? null,
       redisUrl: redisProblem ? null : redisUrl,
       keyPrefix,
     };
+    const chosen = options.targets;
     const wanted = DEFINITIONS.filter((definition) => {
+      if (chosen && definition.id !== 'tollgate-memory' && !chosen.includes(definition.id)) return false;
       const needsRedis = ['minimal-redis', 'tollgate-redis', 'tollgate-organization'].includes(definition.id);
       const needsPostgres = definition.id === 'tollgate-redis' || definition.id === 'tollgate-organization';
       return !(needsRedis && context.redisUrl === null) && !(needsPostgres && context.postgresUrl === null);
@@ -503,7 +540,9 @@ export async function runHttpBench(options: HttpBenchOptions): Promise<string> {
       const missing = callgrindAvailable();
       if (missing) notes.push(`--instructions: ${missing}; not measured.`);
       else {
-        for (const id of ['minimal-memory', 'tollgate-memory'] as const) {
+        const counted: TargetId[] = ['minimal-memory', 'tollgate-memory'];
+        if (wanted.some((d) => d.id === 'tollgate-memory-metrics')) counted.push('tollgate-memory-metrics');
+        for (const id of counted) {
           const definition = DEFINITIONS.find((d) => d.id === id) as TargetDefinition;
           progress(`${id} under callgrind (slow)…`);
           const outFile = join(directory, `callgrind.${id}`);
@@ -605,7 +644,28 @@ function report(run: {
       mark(factor <= GOALS.p99Factor),
     ]);
   }
+  const memoryRow = byId.get('tollgate-memory');
+  const metricsRow = byId.get('tollgate-memory-metrics');
+  if (memoryRow && metricsRow) {
+    const ratio = metricsRow.rate / memoryRow.rate;
+    goals.push([
+      'issue 16: req/s with metrics served ÷ without (embedded default)',
+      `≥ ${METRICS_GOAL}`,
+      fmt(ratio, 3),
+      mark(ratio >= METRICS_GOAL),
+    ]);
+  }
   const tollgateCount = run.instructions.get('tollgate-memory');
+  const metricsCount = run.instructions.get('tollgate-memory-metrics');
+  if (tollgateCount && metricsCount) {
+    const extra = metricsCount.perRequest / tollgateCount.perRequest - 1;
+    goals.push([
+      'issue 16: instructions per request added by serving metrics',
+      '≤ 5 %',
+      `${fmt(extra * 100, 1)} % (${fmt(metricsCount.perRequest)} vs ${fmt(tollgateCount.perRequest)})`,
+      mark(extra <= 1 - METRICS_GOAL),
+    ]);
+  }
   const minimalCount = run.instructions.get('minimal-memory');
   if (tollgateCount && minimalCount) {
     const factor = tollgateCount.perRequest / minimalCount.perRequest;
