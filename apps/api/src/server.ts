@@ -14,6 +14,11 @@ import { restFacade } from './rest/plugin.ts';
 import type { CookieCodec } from './rest/request.ts';
 import { type AppRouter, appRouter } from './routers/root.ts';
 import type { Services } from './services.ts';
+import {
+  DATABASE_UNAVAILABLE_MESSAGE,
+  toTollgateError,
+  UNAVAILABLE_RETRY_AFTER_SECONDS,
+} from './trpc/errors.ts';
 import { createFastifyContextFactory } from './trpc/fastify-context.ts';
 
 export interface ServerDeps {
@@ -88,7 +93,7 @@ export async function buildServer({
       app.log.warn({ err: error }, 'readiness check failed: database unreachable');
       return sendRestError(
         reply,
-        new TollgateError('UNAVAILABLE', 'The database is unreachable. Please try again later.'),
+        new TollgateError('UNAVAILABLE', DATABASE_UNAVAILABLE_MESSAGE),
       );
     }
   });
@@ -104,6 +109,11 @@ export async function buildServer({
       trpcOptions: {
         router: appRouter,
         createContext: createFastifyContextFactory(services),
+        // Retry-After with a 503, as sendRestError sets it on every other surface.
+        responseMeta: ({ errors }) =>
+          errors.some((error) => toTollgateError(error).code === 'UNAVAILABLE')
+            ? { headers: { 'retry-after': String(UNAVAILABLE_RETRY_AFTER_SECONDS) } }
+            : {},
       } satisfies FastifyTRPCPluginOptions<AppRouter>['trpcOptions'],
     });
   });

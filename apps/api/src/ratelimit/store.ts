@@ -39,6 +39,8 @@ const REDIS_CONNECT_TIMEOUT_MS = 1_000;
 const REDIS_COMMAND_TIMEOUT_MS = 500;
 const POSTGRES_POOL_SIZE = 4;
 const POSTGRES_CONNECTION_TIMEOUT_MS = 1_000;
+/** Counting a request is two indexed upserts: anything slower is an outage, for the insurance limiter. */
+const POSTGRES_STATEMENT_TIMEOUT_MS = 500;
 /** Store errors are logged at most this often, so an outage is visible without flooding the log. */
 const ERROR_LOG_INTERVAL_MS = 30_000;
 
@@ -145,6 +147,8 @@ function postgresStore(
           databaseUrl: config.databaseUrl,
           poolSize: POSTGRES_POOL_SIZE,
           connectionTimeoutMillis: POSTGRES_CONNECTION_TIMEOUT_MS,
+          statementTimeoutMillis: POSTGRES_STATEMENT_TIMEOUT_MS,
+          // Its connections' errors (one dropping while idle or between statements) are the store failing.
           onError: warn,
         })
       : undefined;
