@@ -1,7 +1,8 @@
-import { createDatabase } from '@tollgate/db';
+import { createDatabase, type DatabaseHandle } from '@tollgate/db';
 import { pino } from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createTestHarness, type TestHarness } from '../test/helpers/harness.ts';
+import { startTcpProxy, type TcpProxy } from '../test/helpers/tcp-proxy.ts';
 import { loadEnv } from './env.ts';
 import { buildServer } from './server.ts';
 import { createServices } from './services.ts';
@@ -58,9 +59,120 @@ describe('readiness without a database', () => {
         requestId: response.headers['request-id'],
       });
       expect(response.body).not.toMatch(/ECONNREFUSED|at .*\.ts/);
+      expect(response.headers['retry-after']).toBe('5');
     } finally {
       await app.close();
       await database.close();
+    }
+  });
+});
+
+/** A server on `database` whose rate limits count in Redis at `redisUrl`. */
+async function serverWithRedis(database: DatabaseHandle, redisUrl: string) {
+  const services = createServices({
+    env: loadEnv({ LOG_LEVEL: 'silent' }),
+    database,
+    log: pino({ level: 'silent' }),
+    webhookWorker: false,
+    rateLimits: { store: { kind: 'redis', url: redisUrl } },
+  });
+  await services.start();
+  const app = await buildServer({ services, webDist: '/nonexistent' });
+  return {
+    app,
+    async close() {
+      await app.close();
+      await services.stop();
+    },
+  };
+}
+
+const REDIS_URL = process.env.REDIS_URL;
+
+describe.skipIf(!process.env.DATABASE_URL)('readiness through a PostgreSQL outage', () => {
+  let harness: TestHarness;
+  let proxy: TcpProxy;
+  let database: DatabaseHandle;
+  let app: Awaited<ReturnType<typeof buildServer>>;
+  beforeAll(async () => {
+    harness = await createTestHarness();
+    proxy = await startTcpProxy({ host: '127.0.0.1', port: Number(new URL(harness.databaseUrl ?? '').port) });
+    database = await createDatabase({
+      databaseUrl: proxy.urlFor(harness.databaseUrl ?? ''),
+      connectionTimeoutMillis: 1_000,
+      statementTimeoutMillis: 1_000,
+      onError: () => {},
+    });
+    const services = createServices({
+      env: loadEnv({ LOG_LEVEL: 'silent' }),
+      database,
+      log: pino({ level: 'silent' }),
+      webhookWorker: false,
+    });
+    app = await buildServer({ services, webDist: '/nonexistent' });
+  });
+  afterAll(async () => {
+    await app?.close();
+    await database?.close();
+    await proxy?.close();
+    await harness?.close();
+  });
+
+  it.each([
+    ['cut', (p: TcpProxy) => p.cut()],
+    ['hanging', (p: TcpProxy) => p.hang()],
+  ])('is 503 with Retry-After while the database is %s, and 200 again once it is back', async (_label, fail) => {
+    expect((await app.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(200);
+    await fail(proxy);
+    const started = performance.now();
+    const down = await app.inject({ method: 'GET', url: '/readyz' });
+    expect(down.statusCode).toBe(503);
+    expect(down.json()).toMatchObject({ code: 'UNAVAILABLE', status: 503 });
+    expect(down.headers['retry-after']).toBe('5');
+    // Within the connection timeout (1 s) and some slack for a busy machine, never a hung probe.
+    expect(performance.now() - started).toBeLessThan(3_000);
+    await proxy.restore();
+    await vi.waitFor(
+      async () => expect((await app.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(200),
+      { timeout: 5_000, interval: 100 },
+    );
+  });
+});
+
+describe('readiness and Redis', () => {
+  let harness: TestHarness;
+  beforeAll(async () => {
+    harness = await createTestHarness();
+  });
+  afterAll(async () => {
+    await harness.close();
+  });
+
+  it.runIf(REDIS_URL)('is ready when the database and Redis answer', async () => {
+    const server = await serverWithRedis(harness.database, REDIS_URL ?? '');
+    try {
+      const response = await server.app.inject({ method: 'GET', url: '/readyz' });
+      expect(response.statusCode).toBe(200);
+      expect(response.json()).toEqual({ status: 'ready' });
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('stays 200 but says "degraded" when Redis is unreachable: the insurance limiter serves, and Redis is down for every replica at once', async () => {
+    const server = await serverWithRedis(harness.database, 'redis://127.0.0.1:1/0');
+    try {
+      const started = performance.now();
+      const response = await server.app.inject({ method: 'GET', url: '/readyz' });
+      expect(response.statusCode).toBe(200);
+      expect(response.json()).toEqual({
+        status: 'degraded',
+        redis: 'unreachable',
+        detail: expect.stringMatching(/memory/),
+      });
+      expect(performance.now() - started).toBeLessThan(2_000);
+    } finally {
+      await server.close();
     }
   });
 });

@@ -85,17 +85,29 @@ export async function buildServer({
 
   app.get('/healthz', async () => ({ status: 'ok' }));
 
+  // Ready while the database answers: 503 without it, since nearly every request needs it. A Redis outage
+  // leaves it 200, as `degraded`: Redis is shared, so it is down for every replica at once, and a load
+  // balancer told "not ready" would take them all out while each can serve — its insurance limiter keeps
+  // counting in memory (rate-limit store, §6), never unlimited. The body says so for whoever looks.
   app.get('/readyz', async (_request, reply) => {
-    try {
-      await database.ping();
-      return { status: 'ready' };
-    } catch (error) {
-      app.log.warn({ err: error }, 'readiness check failed: database unreachable');
-      return sendRestError(
-        reply,
-        new TollgateError('UNAVAILABLE', DATABASE_UNAVAILABLE_MESSAGE),
-      );
+    const store = services.rateLimits.store;
+    const [databaseCheck, storeCheck] = await Promise.allSettled([
+      database.ping(),
+      store.kind === 'redis' ? store.ping() : Promise.resolve(),
+    ]);
+    if (databaseCheck.status === 'rejected') {
+      app.log.warn({ err: databaseCheck.reason }, 'readiness check failed: database unreachable');
+      return sendRestError(reply, new TollgateError('UNAVAILABLE', DATABASE_UNAVAILABLE_MESSAGE));
     }
+    if (storeCheck.status === 'rejected') {
+      app.log.warn({ err: storeCheck.reason }, 'readiness check: Redis unreachable, serving degraded');
+      return {
+        status: 'degraded',
+        redis: 'unreachable',
+        detail: 'Rate limits are counted in each process’s memory until Redis is back.',
+      };
+    }
+    return { status: 'ready' };
   });
 
   // The web app's session cookie is set and read through tRPC: the cookie plugin's hooks (parse every request,

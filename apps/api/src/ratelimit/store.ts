@@ -31,6 +31,8 @@ export interface RateLimitStore {
   createLimiter(options: LimiterOptions): RateLimiterAbstract;
   /** Connects (Redis) so that the first requests do not fall to the insurance limiter; never throws. */
   start(): Promise<void>;
+  /** Resolves when the store answers; rejects (within its command timeout) when it cannot be reached. */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -71,6 +73,7 @@ export function createRateLimitStore(config: RateLimitStoreConfig, log: Logger):
         kind: 'memory',
         createLimiter: (options) => memoryLimiter(options),
         start: async () => {},
+        ping: async () => {},
         close: async () => {},
       };
     case 'redis':
@@ -122,6 +125,9 @@ function redisStore(url: string, warn: (error: unknown) => void): RateLimitStore
         // ioredis keeps reconnecting in the background; the insurance limiter covers until then.
         warn(error);
       }
+    },
+    async ping() {
+      await redis.ping();
     },
     async close() {
       if (closed) return;
@@ -182,6 +188,7 @@ function postgresStore(
         insuranceLimiter: memoryLimiter(options),
       }),
     start: async () => {},
+    ping: async () => (await database).ping(),
     async close() {
       if (owned) await (await owned).close();
     },
