@@ -1,7 +1,16 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
-import { CamelCasePlugin, type Dialect, Kysely, PGliteDialect, PostgresDialect, sql } from 'kysely';
+import {
+  CamelCasePlugin,
+  type Dialect,
+  Kysely,
+  PGliteDialect,
+  PostgresDialect,
+  type PostgresPool,
+  type PostgresPoolClient,
+  sql,
+} from 'kysely';
 import pg from 'pg';
 import { acquireEmbeddedLock } from './embedded-lock.ts';
 import {
@@ -157,7 +166,7 @@ function createPostgresHandle(
   const report = reportOnce(onError);
   pool.on('connect', (client) => client.on('error', report));
   pool.on('error', report);
-  const db = createKysely(new PostgresDialect({ pool }));
+  const db = createKysely(new PostgresDialect({ pool: discardingTimedOutConnections(pool) }));
   const listener = new PostgresNotificationListener(connection, onError);
 
   return {
@@ -171,6 +180,51 @@ function createPostgresHandle(
       await listener.close();
       await db.destroy();
     }),
+  };
+}
+
+/** What pg rejects a statement with when no answer came within query_timeout. */
+const QUERY_READ_TIMEOUT = 'Query read timeout';
+
+/**
+ * The pool as Kysely uses it, except that a connection whose statement got no answer within query_timeout
+ * is destroyed when released instead of going back to the pool. It is still waiting for that answer, which a
+ * server that hangs may never send: every later statement on it would queue behind and time out in turn (a
+ * transaction's ROLLBACK a second time), so they fail at once instead.
+ */
+function discardingTimedOutConnections(pool: pg.Pool): PostgresPool {
+  const wrapped = new WeakMap<pg.PoolClient, PostgresPoolClient>();
+  const wrap = (client: pg.PoolClient): PostgresPoolClient => {
+    let timedOut: Error | undefined;
+    const query = async (text: string, parameters: readonly unknown[]) => {
+      if (timedOut) throw timedOut;
+      try {
+        return await client.query(text, parameters as unknown[]);
+      } catch (error) {
+        if (error instanceof Error && error.message === QUERY_READ_TIMEOUT) timedOut = error;
+        throw error;
+      }
+    };
+    return {
+      // Kysely's type also has the cursor overload, for streaming, which needs a `cursor` this dialect lacks.
+      query: query as unknown as PostgresPoolClient['query'],
+      // Kysely reads the backend's pid to cancel a statement (an aborted query); pg sets it on connect.
+      processID: (client as pg.PoolClient & { processID?: number }).processID,
+      release: (destroy) => client.release(destroy === true || timedOut !== undefined),
+    };
+  };
+  return {
+    options: pool.options,
+    async connect() {
+      const client = await pool.connect();
+      let connection = wrapped.get(client);
+      if (connection === undefined) {
+        connection = wrap(client);
+        wrapped.set(client, connection);
+      }
+      return connection;
+    },
+    end: () => pool.end(),
   };
 }
 
