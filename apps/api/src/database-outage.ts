@@ -32,7 +32,10 @@ export class DatabaseOutageLog {
     this.#failedAttempts++;
     if (this.#sinceMs === null) {
       this.#sinceMs = Date.now();
-      this.#log.warn({ err: error, job: this.#job }, `${this.#job}: database unavailable; retrying until it is back`);
+      this.#log.warn(
+        { err: error, job: this.#job },
+        `${this.#job}: database unavailable; retrying until it is back`,
+      );
     }
     return true;
   }

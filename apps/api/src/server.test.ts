@@ -121,22 +121,25 @@ describe.skipIf(!process.env.DATABASE_URL)('readiness through a PostgreSQL outag
   it.each([
     ['cut', (p: TcpProxy) => p.cut()],
     ['hanging', (p: TcpProxy) => p.hang()],
-  ])('is 503 with Retry-After while the database is %s, and 200 again once it is back', async (_label, fail) => {
-    expect((await app.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(200);
-    await fail(proxy);
-    const started = performance.now();
-    const down = await app.inject({ method: 'GET', url: '/readyz' });
-    expect(down.statusCode).toBe(503);
-    expect(down.json()).toMatchObject({ code: 'UNAVAILABLE', status: 503 });
-    expect(down.headers['retry-after']).toBe('5');
-    // Within the connection timeout (1 s) and some slack for a busy machine, never a hung probe.
-    expect(performance.now() - started).toBeLessThan(3_000);
-    await proxy.restore();
-    await vi.waitFor(
-      async () => expect((await app.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(200),
-      { timeout: 5_000, interval: 100 },
-    );
-  });
+  ])(
+    'is 503 with Retry-After while the database is %s, and 200 again once it is back',
+    async (_label, fail) => {
+      expect((await app.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(200);
+      await fail(proxy);
+      const started = performance.now();
+      const down = await app.inject({ method: 'GET', url: '/readyz' });
+      expect(down.statusCode).toBe(503);
+      expect(down.json()).toMatchObject({ code: 'UNAVAILABLE', status: 503 });
+      expect(down.headers['retry-after']).toBe('5');
+      // Within the connection timeout (1 s) and some slack for a busy machine, never a hung probe.
+      expect(performance.now() - started).toBeLessThan(3_000);
+      await proxy.restore();
+      await vi.waitFor(
+        async () => expect((await app.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(200),
+        { timeout: 5_000, interval: 100 },
+      );
+    },
+  );
 });
 
 describe('readiness and Redis', () => {

@@ -139,7 +139,11 @@ describe.runIf(process.env.DATABASE_URL)('PostgreSQL connections that fail while
   });
 
   test('a statement without an answer fails after the query timeout, once, and its connection is not reused', async () => {
-    const handle = await createDatabase({ databaseUrl: database.url, poolSize: 1, statementTimeoutMillis: 1_000 });
+    const handle = await createDatabase({
+      databaseUrl: database.url,
+      poolSize: 1,
+      statementTimeoutMillis: 1_000,
+    });
     try {
       const started = performance.now();
       const failure = await handle.db

@@ -29,11 +29,19 @@ describe('isDatabaseUnavailableError', () => {
     ],
     ['SQLSTATE 08006 connection_failure', failure('connection failure', '08006'), true],
     ['SQLSTATE 08P01 protocol_violation', failure('protocol violation', '08P01'), true],
-    ['SQLSTATE 57P01 admin_shutdown', failure('terminating connection due to administrator command', '57P01'), true],
+    [
+      'SQLSTATE 57P01 admin_shutdown',
+      failure('terminating connection due to administrator command', '57P01'),
+      true,
+    ],
     ['SQLSTATE 57P02 crash_shutdown', failure('terminating connection because of crash', '57P02'), true],
     ['SQLSTATE 57P03 cannot_connect_now', failure('the database system is starting up', '57P03'), true],
     ['SQLSTATE 53300 too_many_connections', failure('sorry, too many clients already', '53300'), true],
-    ['SQLSTATE 57014 statement timeout', failure('canceling statement due to statement timeout', '57014'), true],
+    [
+      'SQLSTATE 57014 statement timeout',
+      failure('canceling statement due to statement timeout', '57014'),
+      true,
+    ],
     [
       'several addresses all refused (AggregateError)',
       new AggregateError([failure('connect ECONNREFUSED ::1:5432', 'ECONNREFUSED')], 'connect failed'),
@@ -59,7 +67,10 @@ describe('isDatabaseUnavailableError', () => {
 
 describe('errors of a real driver', () => {
   test('a refused connection', async () => {
-    const handle = await createDatabase({ databaseUrl: 'postgres://postgres@127.0.0.1:1/none', onError: () => {} });
+    const handle = await createDatabase({
+      databaseUrl: 'postgres://postgres@127.0.0.1:1/none',
+      onError: () => {},
+    });
     const error = await handle.ping().catch((caught: unknown) => caught);
     expect(isDatabaseUnavailableError(error)).toBe(true);
     await handle.close();

@@ -36,7 +36,8 @@ export const UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
  */
 export function knownTollgateError(error: unknown): TollgateError | undefined {
   if (isTollgateError(error)) return error;
-  if (isDatabaseUnavailableError(error)) return new TollgateError('UNAVAILABLE', DATABASE_UNAVAILABLE_MESSAGE);
+  if (isDatabaseUnavailableError(error))
+    return new TollgateError('UNAVAILABLE', DATABASE_UNAVAILABLE_MESSAGE);
   return undefined;
 }
 

@@ -51,7 +51,9 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
     socket.on('error', () => socket.destroy());
   };
 
-  const server = net.createServer((client) => {
+  // Half-open sockets: a hanging server does not answer a FIN either, so the proxy passes a FIN on only
+  // while forwarding (pg's end() waits for the other side to close, which a hung server never does).
+  const server = net.createServer({ allowHalfOpen: true }, (client) => {
     track(client);
     if (mode !== 'open') {
       // Only a hang accepts (cut closes the listener): hold the connection, read and drop what it sends.
@@ -60,15 +62,19 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
       return;
     }
     forwarded++;
-    const upstream = net.connect(target.port, target.host);
+    const upstream = net.connect({ port: target.port, host: target.host, allowHalfOpen: true });
     track(upstream);
+    const forward = (from: net.Socket, to: net.Socket) => {
+      from.on('data', (chunk) => {
+        if (!held.has(from)) to.write(chunk);
+      });
+      from.on('end', () => {
+        if (!held.has(from)) to.end();
+      });
+    };
+    forward(client, upstream);
+    forward(upstream, client);
     const pair = [client, upstream] as const;
-    client.on('data', (chunk) => {
-      if (mode === 'open' && !held.has(client)) upstream.write(chunk);
-    });
-    upstream.on('data', (chunk) => {
-      if (mode === 'open' && !held.has(upstream)) client.write(chunk);
-    });
     for (const socket of pair) {
       socket.on('close', () => {
         for (const other of pair) other.destroy();
