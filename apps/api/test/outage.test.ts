@@ -32,13 +32,12 @@ const UNREACHED = { perMinute: 1_000_000, perHour: 1_000_000 };
 const SMALL = { perMinute: 5, perHour: 1_000 };
 
 type Operation = 'listRepositories' | 'listReviews' | 'self' | 'createRepository' | 'createToken' | 'trigger';
+/** What the mixed load's clients send in turn; two more clients send only `self` (a warm token's request). */
 const OPERATIONS: readonly Operation[] = [
   'listRepositories',
-  'self',
   'createRepository',
   'listReviews',
   'createToken',
-  'self',
   'trigger',
 ];
 const WRITES: ReadonlySet<Operation> = new Set(['createRepository', 'createToken', 'trigger']);
@@ -169,17 +168,23 @@ describe.skipIf(!DATABASE_URL)('outages under load', () => {
     }
   }
 
-  /** A steady mixed load from `workers` clients, each sending its next request when the last one answered. */
-  function startLoad(token: string, workers = 6) {
+  /**
+   * A steady load: `workers` clients sending the mixed operations in turn, and two sending only `self`, each
+   * its next request when the last one answered (so a client waiting for the database slows only itself).
+   */
+  function startLoad(token: string, workers = 5) {
     const outcomes: Outcome[] = [];
     let running = true;
-    const done = Promise.all(
-      Array.from({ length: workers }, async (_, worker) => {
-        for (let n = worker; running; n++) {
-          outcomes.push(await send(OPERATIONS[n % OPERATIONS.length] as Operation, token));
-        }
-      }),
-    );
+    const client = async (next: (n: number) => Operation, first: number) => {
+      for (let n = first; running; n++) outcomes.push(await send(next(n), token));
+    };
+    const done = Promise.all([
+      ...Array.from({ length: workers }, (_, worker) =>
+        client((n) => OPERATIONS[n % OPERATIONS.length] as Operation, worker),
+      ),
+      client(() => 'self', 0),
+      client(() => 'self', 0),
+    ]);
     return {
       outcomes,
       async stop() {
@@ -257,15 +262,16 @@ describe.skipIf(!DATABASE_URL)('outages under load', () => {
     return Math.max(0, ...failedAfter.map((o) => o.endedMs - restoredMs));
   }
 
-  /** How long after `restoredMs` the first request that needs the database answered 2xx. */
-  function firstSuccessMs(outcomes: readonly Outcome[], restoredMs: number): number {
+  /** After a database outage: when the first request that needs it answered 2xx, and the last failed. */
+  function databaseRecovery(outcomes: readonly Outcome[], restoredMs: number, recovery: number): string {
     const succeeded = outcomes.filter(
       (o) => o.startedMs >= restoredMs && o.operation !== 'self' && o.status >= 200 && o.status < 300,
     );
-    return Math.min(...succeeded.map((o) => o.endedMs - restoredMs));
+    const first = Math.min(...succeeded.map((o) => o.endedMs - restoredMs));
+    return `first database request answered 2xx after ${Math.round(first)} ms, last failure after ${Math.round(recovery)} ms`;
   }
 
-  function summary(label: string, outcomes: readonly Outcome[], recovery: number, firstSuccess?: number) {
+  function summary(label: string, outcomes: readonly Outcome[], after: string) {
     const ok = count(outcomes, (o) => o.status >= 200 && o.status < 300);
     const unavailable = count(outcomes, (o) => o.status === 503);
     const otherServerErrors = count(outcomes, (o) => o.status >= 500 && o.status !== 503);
@@ -273,11 +279,7 @@ describe.skipIf(!DATABASE_URL)('outages under load', () => {
     // For the record (the issue asks for these numbers); the assertions are below.
     console.info(
       `outage.test.ts: ${label}: ${outcomes.length} requests, ${ok} 2xx, ${unavailable} 503, ` +
-        `${otherServerErrors} other 5xx, ${noAnswer} unanswered; after the restore, ` +
-        (firstSuccess === undefined
-          ? ''
-          : `first database request answered 2xx at ${Math.round(firstSuccess)} ms, `) +
-        `last failure at ${Math.round(recovery)} ms`,
+        `${otherServerErrors} other 5xx, ${noAnswer} unanswered; after the restore: ${after}`,
     );
     return { ok, unavailable, otherServerErrors, noAnswer };
   }
@@ -319,8 +321,7 @@ describe.skipIf(!DATABASE_URL)('outages under load', () => {
     const totals = summary(
       'PostgreSQL cut 4 s under load',
       outcomes,
-      recovery,
-      firstSuccessMs(outcomes, restoredMs),
+      databaseRecovery(outcomes, restoredMs, recovery),
     );
     expect(totals.noAnswer).toBe(0);
     expect(totals.otherServerErrors).toBe(0);
@@ -363,8 +364,7 @@ describe.skipIf(!DATABASE_URL)('outages under load', () => {
     const totals = summary(
       'PostgreSQL hang 4 s under load',
       outcomes,
-      recovery,
-      firstSuccessMs(outcomes, restoredMs),
+      databaseRecovery(outcomes, restoredMs, recovery),
     );
     expect(totals.noAnswer).toBe(0);
     expect(totals.otherServerErrors).toBe(0);
@@ -390,7 +390,7 @@ describe.skipIf(!DATABASE_URL)('outages under load', () => {
       const limitedToken = (
         await h.issueToken({ organizationId: limited.id, type: 'service', scopes: ['tokens:read'] })
       ).token;
-      const load = startLoad(ownerToken, 4);
+      const load = startLoad(ownerToken, 3);
       await sleep(1_000);
       await redisProxy?.cut();
       await sleep(500);
@@ -426,7 +426,11 @@ describe.skipIf(!DATABASE_URL)('outages under load', () => {
       await load.stop();
 
       expect(server.child.exitCode).toBeNull();
-      const totals = summary('Redis cut 2.5 s under load', load.outcomes, recoveredMs);
+      const totals = summary(
+        'Redis cut 2.5 s under load',
+        load.outcomes,
+        `counting in Redis again after ${Math.round(recoveredMs)} ms`,
+      );
       // A Redis outage costs no request its answer: nothing but 2xx.
       expect(count(load.outcomes, (o) => o.status !== 200 && o.status !== 201)).toBe(0);
       expect(totals.ok).toBeGreaterThan(0);
