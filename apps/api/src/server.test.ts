@@ -1,4 +1,5 @@
 import { createDatabase, type DatabaseHandle } from '@tollgate/db';
+import { newToken } from '@tollgate/domain';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createTestHarness, type TestHarness } from '../test/helpers/harness.ts';
@@ -65,6 +66,58 @@ describe('readiness without a database', () => {
       await database.close();
     }
   });
+});
+
+describe('requests without a database', () => {
+  it.each([
+    ['/api/v1', '/api/v1/repositories?limit=5'],
+    ['/trpc', '/trpc/repositories.list'],
+  ])(
+    '%s: a request that needs the database is 503 UNAVAILABLE with Retry-After, at once',
+    async (surface, url) => {
+      const database = await createDatabase({
+        databaseUrl: 'postgres://postgres@127.0.0.1:1/none',
+        onError: () => {},
+      });
+      const services = createServices({
+        env: loadEnv({ LOG_LEVEL: 'silent' }),
+        database,
+        log: pino({ level: 'silent' }),
+        webhookWorker: false,
+      });
+      const app = await buildServer({ services, webDist: '/nonexistent' });
+      try {
+        // Well formed, so it is looked up: the lookup is what cannot reach the database.
+        const { token } = newToken('service', { prefix: services.env.TOKEN_PREFIX });
+        const started = performance.now();
+        const response = await app.inject({
+          method: 'GET',
+          url,
+          headers: { authorization: `Bearer ${token}` },
+        });
+        expect(performance.now() - started).toBeLessThan(2_000);
+        expect(response.statusCode).toBe(503);
+        expect(response.headers['retry-after']).toBe('5');
+        const body = response.json();
+        if (surface === '/trpc') {
+          expect(body.error).toMatchObject({
+            message: expect.stringMatching(/database/),
+            data: { appCode: 'UNAVAILABLE', httpStatus: 503 },
+          });
+        } else {
+          expect(body).toMatchObject({
+            code: 'UNAVAILABLE',
+            status: 503,
+            error: expect.stringMatching(/database/),
+          });
+        }
+        expect(response.body).not.toMatch(/ECONNREFUSED|at .*\.ts/);
+      } finally {
+        await app.close();
+        await database.close();
+      }
+    },
+  );
 });
 
 /** A server on `database` whose rate limits count in Redis at `redisUrl`. */
