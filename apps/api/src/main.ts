@@ -46,9 +46,9 @@ async function main(): Promise<void> {
   const app = await buildServer({ services });
 
   let closing = false;
-  // Everything shutdown waits for is bounded by the database timeouts (requests in flight, the last usage
-  // flush) except closing connections to a server that hangs, which waits for an answer that never comes:
-  // past this, the process exits anyway (deliveries in flight are retried once their lease runs out).
+  // While the database hangs, each step of shutdown waits up to a database timeout (requests in flight, the
+  // last usage flush, UNLISTEN), and they add up; a delivery in flight waits for its receiver too. Past this
+  // the process exits anyway: what could not be written is logged, deliveries are retried once their lease ends.
   const shutdownTimeoutMs = env.DATABASE_CONNECT_TIMEOUT_MS + env.DATABASE_STATEMENT_TIMEOUT_MS + 2_000;
   const shutdown = async (signal: string) => {
     if (closing) return;
