@@ -12,6 +12,8 @@ describe('loadEnv', () => {
       LOG_LEVEL: 'info',
       WEBHOOK_ALLOW_PRIVATE_NETWORKS: false,
       METRICS_HOST: '127.0.0.1',
+      DATABASE_CONNECT_TIMEOUT_MS: 3000,
+      DATABASE_STATEMENT_TIMEOUT_MS: 5000,
     });
     // Metrics are off unless a port is given.
     expect(env.METRICS_PORT).toBeUndefined();
@@ -32,6 +34,9 @@ describe('loadEnv', () => {
     [{ METRICS_PORT: 'metrics' }, 'METRICS_PORT'],
     [{ METRICS_PORT: '65536' }, 'METRICS_PORT'],
     [{ METRICS_HOST: '' }, 'METRICS_HOST'],
+    [{ DATABASE_CONNECT_TIMEOUT_MS: '0' }, 'DATABASE_CONNECT_TIMEOUT_MS'],
+    [{ DATABASE_CONNECT_TIMEOUT_MS: '3s' }, 'DATABASE_CONNECT_TIMEOUT_MS'],
+    [{ DATABASE_STATEMENT_TIMEOUT_MS: '-1' }, 'DATABASE_STATEMENT_TIMEOUT_MS'],
   ])('refuses %o with one line naming %s', (source, variable) => {
     expect(() => loadEnv(source)).toThrow(EnvError);
     try {

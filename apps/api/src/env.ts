@@ -10,6 +10,16 @@ const ZEnv = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
     .optional(),
+  /**
+   * How long a request waits for a PostgreSQL connection (a new one, or a free one of the pool) before it is
+   * answered 503 UNAVAILABLE: an unreachable database must cost seconds at most, never a hung request.
+   */
+  DATABASE_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(1).max(600_000).default(3000),
+  /**
+   * The longest a statement may run (PostgreSQL's statement_timeout; the driver stops waiting for an
+   * answer shortly after, for a server that hangs). Migrations run without it.
+   */
+  DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(1).max(3_600_000).default(5000),
   REDIS_URL: z
     .string()
     .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')

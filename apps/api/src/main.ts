@@ -1,4 +1,12 @@
-import { createDatabase, hasAnyOrganization, migrateToLatest } from '@tollgate/db';
+import {
+  type CreateDatabaseOptions,
+  createDatabase,
+  type DatabaseHandle,
+  hasAnyOrganization,
+  isDatabaseUnavailableError,
+  migrateToLatest,
+} from '@tollgate/db';
+import type { Logger } from 'pino';
 import { EnvError, loadEnv } from './env.ts';
 import { createLogger } from './logger.ts';
 import { DEMO_OWNER_EMAIL, DEMO_PASSWORD, demoLoginWorks, seedDemo } from './seed.ts';
@@ -18,8 +26,16 @@ async function main(): Promise<void> {
   }
   const log = createLogger(env.LOG_LEVEL);
 
-  const database = await createDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.TOLLGATE_DATA_DIR });
-  await migrateToLatest(database.db, { log: (line) => log.info(line) });
+  const databaseOptions: CreateDatabaseOptions = {
+    databaseUrl: env.DATABASE_URL,
+    dataDir: env.TOLLGATE_DATA_DIR,
+    connectionTimeoutMillis: env.DATABASE_CONNECT_TIMEOUT_MS,
+    onError: (error) => {
+      if (isDatabaseUnavailableError(error)) log.warn({ err: error }, 'database connection lost');
+      else log.error({ err: error }, 'database error outside any request');
+    },
+  };
+  const database = await openAndMigrate(databaseOptions, env.DATABASE_STATEMENT_TIMEOUT_MS, log);
 
   const services = createServices({ env, database, log });
   await services.start();
@@ -30,10 +46,18 @@ async function main(): Promise<void> {
   const app = await buildServer({ services });
 
   let closing = false;
+  // While the database hangs, each step of shutdown waits up to a database timeout (requests in flight, the
+  // last usage flush, UNLISTEN), and they add up; a delivery in flight waits for its receiver too. Past this
+  // the process exits anyway: what could not be written is logged, deliveries are retried once their lease ends.
+  const shutdownTimeoutMs = env.DATABASE_CONNECT_TIMEOUT_MS + env.DATABASE_STATEMENT_TIMEOUT_MS + 2_000;
   const shutdown = async (signal: string) => {
     if (closing) return;
     closing = true;
     log.info({ signal }, 'shutting down');
+    setTimeout(() => {
+      log.error({ timeoutMs: shutdownTimeoutMs }, 'shutdown did not finish in time; exiting');
+      process.exit(1);
+    }, shutdownTimeoutMs).unref();
     try {
       await app.close();
       await services.stop();
@@ -76,6 +100,31 @@ async function main(): Promise<void> {
       'the demo owner still has the published demo password: change it or remove the user',
     );
   }
+}
+
+/**
+ * Opens the database and migrates it. On PostgreSQL the migrations run on a connection of their own without
+ * the statement timeout (building an index may take longer than any request should); the server's handle
+ * then has it.
+ */
+async function openAndMigrate(
+  options: CreateDatabaseOptions,
+  statementTimeoutMillis: number,
+  log: Logger,
+): Promise<DatabaseHandle> {
+  const migrate = (handle: DatabaseHandle) => migrateToLatest(handle.db, { log: (line) => log.info(line) });
+  if (!options.databaseUrl) {
+    const embedded = await createDatabase(options);
+    await migrate(embedded);
+    return embedded;
+  }
+  const migrating = await createDatabase({ ...options, poolSize: 1 });
+  try {
+    await migrate(migrating);
+  } finally {
+    await migrating.close();
+  }
+  return createDatabase({ ...options, statementTimeoutMillis });
 }
 
 main().catch((error: unknown) => {

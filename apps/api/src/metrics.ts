@@ -6,7 +6,11 @@ import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom
 
 /** What the gauges read when they are scraped: existing state, through small getters, never a hot-path edit. */
 export interface MetricsSources {
-  usage?: { readonly pendingTokens: number; readonly lastFlushAtMs: number | null };
+  usage?: {
+    readonly pendingTokens: number;
+    readonly lastFlushAtMs: number | null;
+    readonly droppedRequests: number;
+  };
   webhooks?: { outboxStats(): Promise<{ depth: number; oldestAgeSeconds: number | null }> };
   pool?: () => { total: number; idle: number; waiting: number } | null;
 }
@@ -117,6 +121,15 @@ export class Metrics {
         collect() {
           const last = usage.lastFlushAtMs;
           this.set(last === null ? 0 : (Date.now() - last) / 1000);
+        },
+      });
+      new Counter({
+        name: 'tollgate_usage_buffer_dropped_requests_total',
+        help: 'Requests whose usage was not counted because the buffer was full while flushes failed',
+        registers: [this.registry],
+        collect() {
+          this.reset();
+          this.inc(usage.droppedRequests);
         },
       });
     }

@@ -14,6 +14,11 @@ import { restFacade } from './rest/plugin.ts';
 import type { CookieCodec } from './rest/request.ts';
 import { type AppRouter, appRouter } from './routers/root.ts';
 import type { Services } from './services.ts';
+import {
+  DATABASE_UNAVAILABLE_MESSAGE,
+  toTollgateError,
+  UNAVAILABLE_RETRY_AFTER_SECONDS,
+} from './trpc/errors.ts';
 import { createFastifyContextFactory } from './trpc/fastify-context.ts';
 
 export interface ServerDeps {
@@ -80,17 +85,29 @@ export async function buildServer({
 
   app.get('/healthz', async () => ({ status: 'ok' }));
 
+  // Ready while the database answers: 503 without it, since nearly every request needs it. A Redis outage
+  // leaves it 200, as `degraded`: Redis is shared, so it is down for every replica at once, and a load
+  // balancer told "not ready" would take them all out while each can serve — its insurance limiter keeps
+  // counting in memory (rate-limit store, §6), never unlimited. The body says so for whoever looks.
   app.get('/readyz', async (_request, reply) => {
-    try {
-      await database.ping();
-      return { status: 'ready' };
-    } catch (error) {
-      app.log.warn({ err: error }, 'readiness check failed: database unreachable');
-      return sendRestError(
-        reply,
-        new TollgateError('UNAVAILABLE', 'The database is unreachable. Please try again later.'),
-      );
+    const store = services.rateLimits.store;
+    const [databaseCheck, storeCheck] = await Promise.allSettled([
+      database.ping(),
+      store.kind === 'redis' ? store.ping() : Promise.resolve(),
+    ]);
+    if (databaseCheck.status === 'rejected') {
+      app.log.warn({ err: databaseCheck.reason }, 'readiness check failed: database unreachable');
+      return sendRestError(reply, new TollgateError('UNAVAILABLE', DATABASE_UNAVAILABLE_MESSAGE));
     }
+    if (storeCheck.status === 'rejected') {
+      app.log.warn({ err: storeCheck.reason }, 'readiness check: Redis unreachable, serving degraded');
+      return {
+        status: 'degraded',
+        redis: 'unreachable',
+        detail: 'Rate limits are counted in each process’s memory until Redis is back.',
+      };
+    }
+    return { status: 'ready' };
   });
 
   // The web app's session cookie is set and read through tRPC: the cookie plugin's hooks (parse every request,
@@ -104,6 +121,11 @@ export async function buildServer({
       trpcOptions: {
         router: appRouter,
         createContext: createFastifyContextFactory(services),
+        // Retry-After with a 503, as sendRestError sets it on every other surface.
+        responseMeta: ({ errors }) =>
+          errors.some((error) => toTollgateError(error).code === 'UNAVAILABLE')
+            ? { headers: { 'retry-after': String(UNAVAILABLE_RETRY_AFTER_SECONDS) } }
+            : {},
       } satisfies FastifyTRPCPluginOptions<AppRouter>['trpcOptions'],
     });
   });

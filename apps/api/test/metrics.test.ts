@@ -76,6 +76,7 @@ describe('metrics (§17)', () => {
       'tollgate_rate_limit_store_fallbacks_total',
       'tollgate_usage_buffer_tokens',
       'tollgate_usage_buffer_flush_lag_seconds',
+      'tollgate_usage_buffer_dropped_requests_total 0',
       'tollgate_webhook_outbox_depth',
       'tollgate_webhook_outbox_oldest_age_seconds',
       'tollgate_webhook_delivery_attempts_total{result="succeeded"}',

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import { createDatabase, type DatabaseHandle } from './client.ts';
 import { DatabaseLockedError, LOCK_FILE_NAME } from './embedded-lock.ts';
 import { createTestDatabase, type TestDatabase } from './testing.ts';
+import { isDatabaseUnavailableError } from './unavailable.ts';
 
 /** Resolves with the next payload on the channel. */
 async function nextMessage(handle: DatabaseHandle, channel: string) {
@@ -101,6 +102,70 @@ describe('notifications', () => {
     await other.notify('survivor', 'still here');
     await expect(message).resolves.toBe('still here');
     await listening.close();
+  });
+});
+
+describe.runIf(process.env.DATABASE_URL)('PostgreSQL connections that fail while in use', () => {
+  let database: TestDatabase;
+  beforeAll(async () => {
+    database = await createTestDatabase();
+  });
+  afterAll(async () => {
+    await database.close();
+  });
+
+  test('a connection dropped between two statements of a transaction fails the transaction, not the process', async () => {
+    const onError = vi.fn();
+    const handle = await createDatabase({ databaseUrl: database.url, poolSize: 1, onError });
+    try {
+      const failure = await handle.db
+        .transaction()
+        .execute(async (tx) => {
+          const { rows } = await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(tx);
+          // The server ends the connection while it is checked out and idle: pg emits 'error' on the client,
+          // which without a listener of its own ends the process.
+          await sql`select pg_terminate_backend(${rows[0]?.pid})`.execute(database.db);
+          await vi.waitFor(() => expect(onError).toHaveBeenCalled(), { timeout: 5_000 });
+          await sql`select 1`.execute(tx);
+        })
+        .catch((error: unknown) => error);
+      expect(onError).toHaveBeenCalledWith(expect.objectContaining({ code: '57P01' }));
+      expect(isDatabaseUnavailableError(failure)).toBe(true);
+      // The broken connection was dropped; the pool's next one works.
+      await handle.ping();
+    } finally {
+      await handle.close();
+    }
+  });
+
+  test('a statement without an answer fails after the query timeout, once, and its connection is not reused', async () => {
+    const handle = await createDatabase({
+      databaseUrl: database.url,
+      poolSize: 1,
+      statementTimeoutMillis: 1_000,
+    });
+    try {
+      const started = performance.now();
+      const failure = await handle.db
+        .transaction()
+        .execute(async (tx) => {
+          // Stands for a server that stops answering: no statement_timeout to cancel it server-side.
+          await sql`set local statement_timeout = 0`.execute(tx);
+          await sql`select pg_sleep(4)`.execute(tx);
+        })
+        .catch((error: unknown) => error);
+      const elapsed = performance.now() - started;
+      expect(failure).toMatchObject({ message: 'Query read timeout' });
+      expect(isDatabaseUnavailableError(failure)).toBe(true);
+      // One query timeout (1.5 s): the ROLLBACK does not wait a second one behind the statement still running.
+      expect(elapsed).toBeLessThan(2_700);
+      // The stuck connection was destroyed, so the next statement does not queue behind pg_sleep.
+      const pinged = performance.now();
+      await handle.ping();
+      expect(performance.now() - pinged).toBeLessThan(1_000);
+    } finally {
+      await handle.close();
+    }
   });
 });
 

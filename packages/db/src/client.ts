@@ -1,7 +1,16 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
-import { CamelCasePlugin, type Dialect, Kysely, PGliteDialect, PostgresDialect, sql } from 'kysely';
+import {
+  CamelCasePlugin,
+  type Dialect,
+  Kysely,
+  PGliteDialect,
+  PostgresDialect,
+  type PostgresPool,
+  type PostgresPoolClient,
+  sql,
+} from 'kysely';
 import pg from 'pg';
 import { acquireEmbeddedLock } from './embedded-lock.ts';
 import {
@@ -24,11 +33,21 @@ export interface CreateDatabaseOptions {
   inMemory?: boolean | undefined;
   /** Maximum number of pooled PostgreSQL connections (default 10). */
   poolSize?: number | undefined;
-  /** How long to wait for a PostgreSQL connection before failing (default 5000 ms). */
+  /**
+   * How long to wait for a PostgreSQL connection before failing, whether a new one or a free one of the
+   * pool (default 5000 ms).
+   */
   connectionTimeoutMillis?: number | undefined;
   /**
-   * Errors that happen in the background, outside any call: a dropped idle connection, a failed reconnect of
-   * the LISTEN connection, a throwing notification listener. Default: console.error.
+   * Longest a statement may run (default: no limit). PostgreSQL cancels it after this long
+   * (`statement_timeout`); the driver gives up waiting a little later (`query_timeout`), for a server that
+   * no longer answers at all.
+   */
+  statementTimeoutMillis?: number | undefined;
+  /**
+   * Errors that happen in the background, outside any call: a connection that drops (idle in the pool or
+   * checked out between two statements), a failed reconnect of the LISTEN connection, a throwing
+   * notification listener. Default: console.error.
    */
   onError?: ((error: unknown) => void) | undefined;
 }
@@ -58,6 +77,11 @@ export interface DatabaseHandle {
 export const DEFAULT_DATA_DIR = './.data/pglite';
 const DEFAULT_POOL_SIZE = 10;
 const DEFAULT_CONNECTION_TIMEOUT_MS = 5_000;
+/**
+ * How much longer than statement_timeout the driver waits for an answer: long enough for the server's own
+ * cancellation (a clean error on a connection that stays usable) to arrive first.
+ */
+const QUERY_TIMEOUT_MARGIN_MS = 500;
 
 const INT8_OID = 20;
 const DATE_OID = 1082;
@@ -120,19 +144,29 @@ function createPostgresHandle(
   options: CreateDatabaseOptions,
   onError: (error: unknown) => void,
 ): DatabaseHandle {
+  const statementTimeout = options.statementTimeoutMillis;
   const connection: pg.ClientConfig = {
     connectionString: databaseUrl,
     connectionTimeoutMillis: options.connectionTimeoutMillis ?? DEFAULT_CONNECTION_TIMEOUT_MS,
     types: postgresTypes,
+    ...(statementTimeout === undefined
+      ? {}
+      : { statement_timeout: statementTimeout, query_timeout: statementTimeout + QUERY_TIMEOUT_MARGIN_MS }),
   };
   const pool = new pg.Pool({
     ...connection,
     max: options.poolSize ?? DEFAULT_POOL_SIZE,
     application_name: 'tollgate',
   });
-  // An idle pooled connection that dies must not crash the process; the pool replaces it on next use.
-  pool.on('error', onError);
-  const db = createKysely(new PostgresDialect({ pool }));
+  // A connection that dies emits 'error' on its client. pg-pool listens only while the client is idle (and
+  // then emits the error on the pool); a checked-out client between two statements — inside a transaction,
+  // say — has no listener of its own, and an unhandled 'error' event ends the process. Every client gets one
+  // for its whole life: the statement in flight, or the next one, fails with the error (503 for a request),
+  // and the pool discards the broken client when it is released.
+  const report = reportOnce(onError);
+  pool.on('connect', (client) => client.on('error', report));
+  pool.on('error', report);
+  const db = createKysely(new PostgresDialect({ pool: discardingTimedOutConnections(pool) }));
   const listener = new PostgresNotificationListener(connection, onError);
 
   return {
@@ -146,6 +180,51 @@ function createPostgresHandle(
       await listener.close();
       await db.destroy();
     }),
+  };
+}
+
+/** What pg rejects a statement with when no answer came within query_timeout. */
+const QUERY_READ_TIMEOUT = 'Query read timeout';
+
+/**
+ * The pool as Kysely uses it, except that a connection whose statement got no answer within query_timeout
+ * is destroyed when released instead of going back to the pool. It is still waiting for that answer, which a
+ * server that hangs may never send: every later statement on it would queue behind and time out in turn (a
+ * transaction's ROLLBACK a second time), so they fail at once instead.
+ */
+function discardingTimedOutConnections(pool: pg.Pool): PostgresPool {
+  const wrapped = new WeakMap<pg.PoolClient, PostgresPoolClient>();
+  const wrap = (client: pg.PoolClient): PostgresPoolClient => {
+    let timedOut: Error | undefined;
+    const query = async (text: string, parameters: readonly unknown[]) => {
+      if (timedOut) throw timedOut;
+      try {
+        return await client.query(text, parameters as unknown[]);
+      } catch (error) {
+        if (error instanceof Error && error.message === QUERY_READ_TIMEOUT) timedOut = error;
+        throw error;
+      }
+    };
+    return {
+      // Kysely's type also has the cursor overload, for streaming, which needs a `cursor` this dialect lacks.
+      query: query as unknown as PostgresPoolClient['query'],
+      // Kysely reads the backend's pid to cancel a statement (an aborted query); pg sets it on connect.
+      processID: (client as pg.PoolClient & { processID?: number }).processID,
+      release: (destroy) => client.release(destroy === true || timedOut !== undefined),
+    };
+  };
+  return {
+    options: pool.options,
+    async connect() {
+      const client = await pool.connect();
+      let connection = wrapped.get(client);
+      if (connection === undefined) {
+        connection = wrap(client);
+        wrapped.set(client, connection);
+      }
+      return connection;
+    },
+    end: () => pool.end(),
   };
 }
 
@@ -195,6 +274,18 @@ async function notify(db: Kysely<Database>, channel: string, payload: string): P
 
 async function ping(db: Kysely<Database>): Promise<void> {
   await sql`select 1`.execute(db);
+}
+
+/** Reports each error once: a dying idle client's error reaches both its own listener and the pool's. */
+function reportOnce(onError: (error: unknown) => void): (error: unknown) => void {
+  const reported = new WeakSet<object>();
+  return (error) => {
+    if (typeof error === 'object' && error !== null) {
+      if (reported.has(error)) return;
+      reported.add(error);
+    }
+    onError(error);
+  };
 }
 
 function once(fn: () => Promise<void>): () => Promise<void> {

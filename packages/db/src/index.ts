@@ -26,3 +26,4 @@ export * from './repositories/verification.ts';
 export * from './repositories/webhooks.ts';
 export * from './repositories/wiki.ts';
 export * from './tables/index.ts';
+export { isDatabaseUnavailableError } from './unavailable.ts';

@@ -36,7 +36,12 @@ export function deliver(
 }
 
 const RECONNECT_BASE_DELAY_MS = 100;
-const RECONNECT_MAX_DELAY_MS = 5_000;
+/**
+ * At most this long between two attempts: notifications missed while disconnected are lost, and the caches
+ * they keep fresh start over once it is back (onReconnect), so coming back soon after the database matters
+ * more than sparing it a connection attempt every two seconds.
+ */
+const RECONNECT_MAX_DELAY_MS = 2_000;
 
 interface Subscription {
   listener: NotificationListener;
@@ -171,8 +176,9 @@ export class PostgresNotificationListener {
           }
         },
         (error: unknown) => {
+          // The first failed attempt of an outage is reported; the next ones (every ≤ 2 s) would only repeat it.
+          if (!this.#closed && this.#failedAttempts === 0) this.#onError(error);
           this.#failedAttempts++;
-          if (!this.#closed) this.#onError(error);
           this.#scheduleReconnect();
         },
       );

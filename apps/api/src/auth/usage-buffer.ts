@@ -2,6 +2,7 @@ import { type Executor, recordTokenUsage, type TokenUsageEntry } from '@tollgate
 import { normalizeIpAddress } from '@tollgate/domain';
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.ts';
+import { DatabaseOutageLog } from '../database-outage.ts';
 
 export interface UsageBufferOptions {
   db: Executor;
@@ -9,6 +10,11 @@ export interface UsageBufferOptions {
   clock: Clock;
   /** How often start() flushes. */
   flushIntervalMs: number;
+  /**
+   * Most tokens whose usage is kept unwritten (default 100,000: some tens of megabytes). Reached only when
+   * flushes keep failing; then the requests of tokens not yet in the buffer go uncounted (droppedRequests).
+   */
+  maxTokens?: number;
 }
 
 interface TokenUsage {
@@ -20,18 +26,30 @@ interface TokenUsage {
 }
 
 const DAY_MS = 86_400_000;
+const DEFAULT_MAX_TOKENS = 100_000;
 
 /**
  * Request counts and last use per token, kept in memory and written in batches (§3: no database write on
- * the request path). A flush writes any number of tokens in one statement; a failed flush
- * keeps its counts for the next one, so usage is late rather than lost.
+ * the request path). A flush writes any number of tokens in one statement; a failed flush (the database
+ * away) keeps its batch and merges it into the next one, so usage is late rather than lost. Memory stays
+ * bounded: past maxTokens distinct tokens, requests of further tokens are dropped, counted and logged once.
  */
 export class UsageBuffer {
   readonly #db: Executor;
   readonly #log: Logger;
   readonly #clock: Clock;
   readonly #flushIntervalMs: number;
+  readonly #maxTokens: number;
+  readonly #outage: DatabaseOutageLog;
   #pending = new Map<string, TokenUsage>();
+  /** The batch a flush is writing (its tokens still count against maxTokens), null between flushes. */
+  #writing: Map<string, TokenUsage> | null = null;
+  /** Tokens of #pending that are not in #writing: with #writing's size, the distinct tokens held. */
+  #pendingOnly = 0;
+  /** Requests not counted because the buffer was full, since start; see {@link droppedRequests}. */
+  #droppedRequests = 0;
+  /** Requests dropped since the last successful flush (the first one of them is logged). */
+  #droppedSinceFlush = 0;
   /** When a batch was last written (epoch ms, real clock), for the flush-lag metric; null before the first. */
   lastFlushAtMs: number | null = null;
   #timer: NodeJS.Timeout | undefined;
@@ -46,11 +64,18 @@ export class UsageBuffer {
     this.#log = options.log;
     this.#clock = options.clock;
     this.#flushIntervalMs = options.flushIntervalMs;
+    this.#maxTokens = options.maxTokens ?? DEFAULT_MAX_TOKENS;
+    this.#outage = new DatabaseOutageLog(options.log, 'usage flush');
   }
 
-  /** Number of tokens with usage waiting to be written. */
+  /** Number of distinct tokens with usage not yet written (buffered, or in a flush under way). */
   get pendingTokens(): number {
-    return this.#pending.size;
+    return (this.#writing?.size ?? 0) + this.#pendingOnly;
+  }
+
+  /** Requests that went uncounted because the buffer was full while flushes failed, since start. */
+  get droppedRequests(): number {
+    return this.#droppedRequests;
   }
 
   /** Counts one request made with a token. In memory only; cheap enough for every request. */
@@ -59,6 +84,14 @@ export class UsageBuffer {
     const day = this.#dayOf(atMs);
     const usage = this.#pending.get(tokenId);
     if (usage === undefined) {
+      const alsoWriting = this.#writing?.has(tokenId) === true;
+      if (!alsoWriting) {
+        if (this.pendingTokens >= this.#maxTokens) {
+          this.#drop();
+          return;
+        }
+        this.#pendingOnly++;
+      }
       this.#pending.set(tokenId, {
         organizationId,
         days: new Map([[day, 1]]),
@@ -87,25 +120,54 @@ export class UsageBuffer {
     this.#timer.unref();
   }
 
-  /** Stops the interval and writes what is left. */
+  /** Stops the interval and writes what is left (logged when it cannot: the database is away). */
   async stop(): Promise<void> {
     clearInterval(this.#timer);
     this.#timer = undefined;
     await this.flush();
+    if (this.#pending.size > 0) {
+      this.#log.warn({ tokens: this.#pending.size }, 'token usage could not be written before stopping');
+    }
   }
 
   async #write(): Promise<void> {
     if (this.#pending.size === 0) return;
     const batch = this.#pending;
+    this.#writing = batch;
     this.#pending = new Map();
+    this.#pendingOnly = 0;
     try {
       await recordTokenUsage(this.#db, toEntries(batch));
       this.lastFlushAtMs = Date.now();
+      this.#writing = null;
+      this.#pendingOnly = this.#pending.size;
+      this.#outage.succeeded();
+      if (this.#droppedSinceFlush > 0) {
+        this.#log.warn(
+          { droppedRequests: this.#droppedSinceFlush },
+          'token usage written again; requests dropped while the buffer was full are not counted',
+        );
+        this.#droppedSinceFlush = 0;
+      }
     } catch (error) {
+      this.#writing = null;
       this.#restore(batch);
+      this.#pendingOnly = this.#pending.size;
+      if (!this.#outage.failed(error)) {
+        this.#log.warn(
+          { err: error, tokens: batch.size },
+          'could not write token usage; keeping it for the next flush',
+        );
+      }
+    }
+  }
+
+  #drop(): void {
+    this.#droppedRequests++;
+    if (this.#droppedSinceFlush++ === 0) {
       this.#log.warn(
-        { err: error, tokens: batch.size },
-        'could not write token usage; keeping it for the next flush',
+        { maxTokens: this.#maxTokens },
+        'token usage buffer full while flushes fail: requests of further tokens are not counted until one succeeds',
       );
     }
   }

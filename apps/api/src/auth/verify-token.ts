@@ -1,5 +1,5 @@
 import { findTokenForVerification } from '@tollgate/db';
-import { isTollgateError, parseToken, type Scope, TollgateError } from '@tollgate/domain';
+import { parseToken, type Scope, TollgateError } from '@tollgate/domain';
 import {
   assertFailedAuthAllowed,
   enforceRateLimit,
@@ -8,6 +8,7 @@ import {
 } from '../ratelimit/enforce.ts';
 import type { RateLimitDecision } from '../ratelimit/limiter.ts';
 import type { Services } from '../services.ts';
+import { knownTollgateError } from '../trpc/errors.ts';
 import { hashTokenNative } from './hash.ts';
 import { type CachedToken, compileCachedToken, type VerifiedToken } from './token-cache.ts';
 
@@ -56,7 +57,8 @@ export async function verifyToken(
     services.metrics.countVerification(null);
     return verification;
   } catch (error) {
-    services.metrics.countVerification(isTollgateError(error) ? error.code : 'INTERNAL');
+    // A lookup the database could not answer counts as UNAVAILABLE, as the caller is told.
+    services.metrics.countVerification(knownTollgateError(error)?.code ?? 'INTERNAL');
     throw error;
   }
 }

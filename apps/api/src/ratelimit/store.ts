@@ -1,4 +1,4 @@
-import { createDatabase, type DatabaseHandle } from '@tollgate/db';
+import { createDatabase, type DatabaseHandle, isDatabaseUnavailableError } from '@tollgate/db';
 import { Redis } from 'ioredis';
 import { CompiledQuery } from 'kysely';
 import type { Logger } from 'pino';
@@ -31,6 +31,8 @@ export interface RateLimitStore {
   createLimiter(options: LimiterOptions): RateLimiterAbstract;
   /** Connects (Redis) so that the first requests do not fall to the insurance limiter; never throws. */
   start(): Promise<void>;
+  /** Resolves when the store answers; rejects (within its command timeout) when it cannot be reached. */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -39,6 +41,13 @@ const REDIS_CONNECT_TIMEOUT_MS = 1_000;
 const REDIS_COMMAND_TIMEOUT_MS = 500;
 const POSTGRES_POOL_SIZE = 4;
 const POSTGRES_CONNECTION_TIMEOUT_MS = 1_000;
+/** Counting a request is two indexed upserts: anything slower is an outage, for the insurance limiter. */
+const POSTGRES_STATEMENT_TIMEOUT_MS = 500;
+/**
+ * After PostgreSQL could not be reached, how long requests count in memory without trying it: a server that
+ * hangs would otherwise cost every request a timeout of its own before the insurance limiter takes over.
+ */
+const POSTGRES_RETRY_AFTER_MS = 1_000;
 /** Store errors are logged at most this often, so an outage is visible without flooding the log. */
 const ERROR_LOG_INTERVAL_MS = 30_000;
 
@@ -69,6 +78,7 @@ export function createRateLimitStore(config: RateLimitStoreConfig, log: Logger):
         kind: 'memory',
         createLimiter: (options) => memoryLimiter(options),
         start: async () => {},
+        ping: async () => {},
         close: async () => {},
       };
     case 'redis':
@@ -121,6 +131,9 @@ function redisStore(url: string, warn: (error: unknown) => void): RateLimitStore
         warn(error);
       }
     },
+    async ping() {
+      await redis.ping();
+    },
     async close() {
       if (closed) return;
       closed = true;
@@ -145,19 +158,24 @@ function postgresStore(
           databaseUrl: config.databaseUrl,
           poolSize: POSTGRES_POOL_SIZE,
           connectionTimeoutMillis: POSTGRES_CONNECTION_TIMEOUT_MS,
+          statementTimeoutMillis: POSTGRES_STATEMENT_TIMEOUT_MS,
+          // Its connections' errors (one dropping while idle or between statements) are the store failing.
           onError: warn,
         })
       : undefined;
   const database = owned ?? Promise.resolve((config as { database: DatabaseHandle }).database);
+  let unreachableUntilMs = 0;
   // rate-limiter-flexible speaks to a pg.Pool through `query({ text, values })`; this gives it the same
   // through Kysely, which reaches the pg pool (or PGlite, in tests) underneath.
   const storeClient = {
     async query(query: { text: string; values?: unknown[] }) {
+      if (Date.now() < unreachableUntilMs) throw new Error('rate-limit store unreachable a moment ago');
       try {
         const { db } = await database;
         const result = await db.executeQuery(CompiledQuery.raw(query.text, query.values ?? []));
         return { rows: result.rows };
       } catch (error) {
+        if (isDatabaseUnavailableError(error)) unreachableUntilMs = Date.now() + POSTGRES_RETRY_AFTER_MS;
         warn(error);
         throw error;
       }
@@ -178,6 +196,7 @@ function postgresStore(
         insuranceLimiter: memoryLimiter(options),
       }),
     start: async () => {},
+    ping: async () => (await database).ping(),
     async close() {
       if (owned) await (await owned).close();
     },

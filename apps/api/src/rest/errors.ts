@@ -1,10 +1,10 @@
 import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { type ErrorCode, isTollgateError, newId, problemDocument, TollgateError } from '@tollgate/domain';
+import { type ErrorCode, newId, problemDocument, TollgateError } from '@tollgate/domain';
 import { TRPCError } from '@trpc/server';
 import type { FastifyReply } from 'fastify';
 import { REQUEST_ID_HEADER } from '../request-id.ts';
-import { toTollgateError } from '../trpc/errors.ts';
+import { knownTollgateError, toTollgateError, UNAVAILABLE_RETRY_AFTER_SECONDS } from '../trpc/errors.ts';
 
 /** The longest path parameter the router accepts; no id or slug is longer. */
 export const MAX_PATH_PARAMETER_LENGTH = 100;
@@ -48,11 +48,13 @@ const CODE_BY_STATUS: Record<number, ErrorCode> = {
 
 /**
  * The §7 error for anything that went wrong while serving a REST call: a procedure's TRPCError (through the
- * same mapping as tRPC), a TollgateError, or one of Fastify's own request errors. Whatever else is INTERNAL,
- * with the default sentence only: its own message may carry internals.
+ * same mapping as tRPC), a TollgateError or an unreachable database (UNAVAILABLE, see knownTollgateError), or
+ * one of Fastify's own request errors. Whatever else is INTERNAL, with the default sentence only: its own
+ * message may carry internals.
  */
 export function toRestError(error: unknown): TollgateError {
-  if (isTollgateError(error)) return error;
+  const known = knownTollgateError(error);
+  if (known) return known;
   if (error instanceof TRPCError) return toTollgateError(error);
   if (error instanceof Error) {
     const fastifyCode = (error as Error & { code?: unknown }).code;
@@ -69,6 +71,7 @@ export function toRestError(error: unknown): TollgateError {
 }
 
 export const CACHE_CONTROL = 'cache-control';
+export const RETRY_AFTER = 'retry-after';
 /** Every /api/v1 response: some carry secrets (a token's plain value on create and rotate). */
 export const NO_STORE = 'no-store';
 
@@ -82,11 +85,13 @@ export function pathOf(url: string): string {
 }
 
 /**
- * Sends the §7 error body, an RFC 9457 problem document, with its status, the request's `Request-Id` and (as
- * every /api/v1 response) `Cache-Control: no-store`. Every error of every surface but tRPC's goes out here.
+ * Sends the §7 error body, an RFC 9457 problem document, with its status, the request's `Request-Id`, (as
+ * every /api/v1 response) `Cache-Control: no-store`, and for UNAVAILABLE `Retry-After`. Every error of every
+ * surface but tRPC's goes out here.
  */
 export function sendRestError(reply: FastifyReply, error: TollgateError): FastifyReply {
   const { request } = reply;
+  if (error.code === 'UNAVAILABLE') reply.header(RETRY_AFTER, String(UNAVAILABLE_RETRY_AFTER_SECONDS));
   return reply
     .code(error.status)
     .header(CACHE_CONTROL, NO_STORE)

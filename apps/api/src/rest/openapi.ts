@@ -1,5 +1,6 @@
 import { ERROR_CODES, ERRORS, type ErrorCode, problemDocument, TollgateError } from '@tollgate/domain';
 import { z } from 'zod';
+import { UNAVAILABLE_RETRY_AFTER_SECONDS } from '../trpc/errors.ts';
 import { inputJsonSchema, type JsonSchema, objectShape, toJsonSchema } from './json-schema.ts';
 import { BODY_METHODS, type RestRouteEntry } from './route-table.ts';
 
@@ -115,6 +116,14 @@ function errorResponseComponents(): Record<string, unknown> {
                 schema: { type: 'integer', minimum: 0 },
               },
               ...RATE_LIMIT_HEADERS,
+            }
+          : {}),
+        ...(status === 503
+          ? {
+              'Retry-After': {
+                description: `Seconds to wait before trying again (${UNAVAILABLE_RETRY_AFTER_SECONDS})`,
+                schema: { type: 'integer', minimum: 0 },
+              },
             }
           : {}),
         'Request-Id': { $ref: '#/components/headers/Request-Id' },

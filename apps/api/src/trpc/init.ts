@@ -1,7 +1,7 @@
-import { isTollgateError, type Scope } from '@tollgate/domain';
+import type { Scope } from '@tollgate/domain';
 import { initTRPC, TRPCError } from '@trpc/server';
 import type { Context } from './context.ts';
-import { toTollgateError, toTRPCError } from './errors.ts';
+import { knownTollgateError, toTollgateError, toTRPCError } from './errors.ts';
 import { assertStorableText } from './nul-character.ts';
 
 /** Where a procedure is served on the REST facade (/api/v1). */
@@ -54,8 +54,9 @@ export const createCallerFactory = t.createCallerFactory;
 
 /**
  * What every procedure's chain does with a failed result: a TollgateError (thrown anywhere below) becomes the
- * tRPC error with the matching status; anything else is logged, as an internal failure the caller only sees
- * as INTERNAL.
+ * tRPC error with the matching status, and so does an unreachable database, as UNAVAILABLE (not logged per
+ * request: an outage would write a line per request, and the background jobs report it once); anything else
+ * is logged, as an internal failure the caller only sees as INTERNAL.
  */
 export function mapFailure(
   ctx: Context,
@@ -64,7 +65,8 @@ export function mapFailure(
 ): void {
   if (result.ok) return;
   const cause = result.error.cause;
-  if (isTollgateError(cause)) throw toTRPCError(cause);
+  const known = knownTollgateError(cause);
+  if (known) throw toTRPCError(known);
   if (result.error.code === 'INTERNAL_SERVER_ERROR') {
     ctx.services.log.error(
       { err: cause ?? result.error, path, reqId: ctx.request.requestId },
@@ -75,7 +77,8 @@ export function mapFailure(
 
 /** The same for an error a chain's first middleware throws itself (see protectedProcedure). */
 export function mapThrown(ctx: Context, path: string, error: unknown): unknown {
-  if (isTollgateError(error)) return toTRPCError(error);
+  const known = knownTollgateError(error);
+  if (known) return toTRPCError(known);
   if (!(error instanceof TRPCError) || error.code === 'INTERNAL_SERVER_ERROR') {
     ctx.services.log.error({ err: error, path, reqId: ctx.request.requestId }, 'procedure failed');
   }

@@ -9,6 +9,7 @@ import { newId } from '@tollgate/domain';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.ts';
+import { DatabaseOutageLog } from '../database-outage.ts';
 import { PrivateDestinationError, postWebhook, type ResolveHost } from './destination.ts';
 import { runTokenExpiringJob } from './expiring.ts';
 import type { WebhookSecretBox } from './secrets.ts';
@@ -90,6 +91,8 @@ export class WebhookWorker {
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<void> | undefined;
   #lastExpiringRun = Number.NEGATIVE_INFINITY;
+  /** The loop goes on through a database outage, reporting it once (and once when it is over). */
+  readonly #outage: DatabaseOutageLog;
 
   constructor(options: WebhookWorkerOptions) {
     this.#db = options.db;
@@ -106,6 +109,7 @@ export class WebhookWorker {
     this.#allowPrivateNetworks = options.allowPrivateNetworks ?? false;
     this.#resolve = options.resolve;
     this.#onAttempt = options.onAttempt;
+    this.#outage = new DatabaseOutageLog(options.log, 'webhook worker');
   }
 
   /** Starts the loop (idempotent). The timer is unref'd: it never keeps the process alive. */
@@ -128,16 +132,28 @@ export class WebhookWorker {
   }
 
   async #tick(): Promise<void> {
-    try {
-      const now = this.#clock.now().getTime();
-      if (now - this.#lastExpiringRun >= this.#expiringIntervalMs) {
-        this.#lastExpiringRun = now;
+    const now = this.#clock.now().getTime();
+    if (now - this.#lastExpiringRun >= this.#expiringIntervalMs) {
+      this.#lastExpiringRun = now;
+      try {
         await this.runExpiringTokensJob();
+      } catch (error) {
+        if (!this.#outage.failed(error)) {
+          this.#log.error({ err: error }, 'token.expiring job failed');
+        } else {
+          // The database is away: try again on the next tick rather than an interval later, and skip the
+          // deliveries, which cannot be claimed either.
+          this.#lastExpiringRun = Number.NEGATIVE_INFINITY;
+          return;
+        }
       }
+    }
+    try {
       // Keep going while rounds come back full, so a backlog drains faster than one batch per interval.
       while ((await this.runOnce()).claimed === this.#batchSize && this.#timer !== undefined) {}
+      this.#outage.succeeded();
     } catch (error) {
-      this.#log.error({ err: error }, 'webhook worker round failed');
+      if (!this.#outage.failed(error)) this.#log.error({ err: error }, 'webhook worker round failed');
     }
   }
 
