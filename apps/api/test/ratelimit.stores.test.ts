@@ -59,6 +59,20 @@ function self(services: ServicesRuntime, token: string, headers?: Map<string, st
   return createCaller(createContextInner({ services, request })).tokens.self();
 }
 
+/**
+ * Three requests admitted with the remaining count falling, the fourth RATE_LIMITED: the test limit held.
+ * The headers of the refusal, for what a test checks beyond that.
+ */
+async function expectLimitOfThree(services: ServicesRuntime, token: string): Promise<Map<string, string>> {
+  const headers = new Map<string, string>();
+  for (let n = 1; n <= 3; n++) {
+    await self(services, token, headers);
+    expect(headers.get('x-ratelimit-remaining')).toBe(String(3 - n));
+  }
+  expect(await codeOf(self(services, token, headers))).toBe('RATE_LIMITED');
+  return headers;
+}
+
 /** Every store the run can reach: PostgreSQL is the harness's database (PGlite on the embedded run). */
 const stores: [string, () => RateLimitStoreConfig][] = [
   ['memory', () => ({ kind: 'memory' })],
@@ -79,12 +93,7 @@ describe.each(stores)('the %s store', (kind, store) => {
     const services = await servicesOn(store(), `test-${randomUUID()}`);
     expect(services.rateLimits.store.kind).toBe(kind);
     const token = await freeToken();
-    const headers = new Map<string, string>();
-    for (let n = 1; n <= 3; n++) {
-      await self(services, token, headers);
-      expect(headers.get('x-ratelimit-remaining')).toBe(String(3 - n));
-    }
-    expect(await codeOf(self(services, token, headers))).toBe('RATE_LIMITED');
+    const headers = await expectLimitOfThree(services, token);
     expect(Number(headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
   });
 
@@ -111,12 +120,7 @@ describe.each<[string, RateLimitStoreConfig]>([
     const started = performance.now();
     const services = await servicesOn(store, `test-${randomUUID()}`);
     const token = await freeToken();
-    const headers = new Map<string, string>();
-    for (let n = 1; n <= 3; n++) {
-      await self(services, token, headers);
-      expect(headers.get('x-ratelimit-remaining')).toBe(String(3 - n));
-    }
-    expect(await codeOf(self(services, token, headers))).toBe('RATE_LIMITED');
+    await expectLimitOfThree(services, token);
     // Start-up plus four requests: no connection attempt is waited out per request.
     expect(performance.now() - started).toBeLessThan(3_000);
   });
@@ -140,12 +144,7 @@ describe('a PostgreSQL store that accepts connections and never answers', () => 
     );
     const token = await freeToken();
     const started = performance.now();
-    const headers = new Map<string, string>();
-    for (let n = 1; n <= 3; n++) {
-      await self(services, token, headers);
-      expect(headers.get('x-ratelimit-remaining')).toBe(String(3 - n));
-    }
-    expect(await codeOf(self(services, token, headers))).toBe('RATE_LIMITED');
+    await expectLimitOfThree(services, token);
     // The first request waits out the store's connection timeout (1 s); the next ones go to memory at once
     // (a timeout each would be 4 s and more).
     expect(performance.now() - started).toBeLessThan(3_000);

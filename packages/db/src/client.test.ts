@@ -188,14 +188,18 @@ describe('an unreachable PostgreSQL server', () => {
       server.close();
     });
 
-    test('ping() fails after the connection timeout instead of hanging', async () => {
+    test('ping() fails after the connection timeout instead of hanging, classified as unavailable', async () => {
       const handle = await createDatabase({
         databaseUrl: `postgres://postgres@127.0.0.1:${port}/tollgate`,
         connectionTimeoutMillis: 300,
+        onError: () => {},
       });
       const started = Date.now();
-      await expect(handle.ping()).rejects.toThrow(/timeout/i);
+      const error = await handle.ping().catch((caught: unknown) => caught);
       expect(Date.now() - started).toBeLessThan(5_000);
+      expect(error).toBeInstanceOf(Error);
+      expect((error as Error).message).toMatch(/timeout/i);
+      expect(isDatabaseUnavailableError(error)).toBe(true);
       await handle.close();
     });
   });

@@ -1,6 +1,5 @@
-import { createServer, type Server } from 'node:net';
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { createDatabase } from './client.ts';
 import { createTestDatabase } from './testing.ts';
 import { isDatabaseUnavailableError } from './unavailable.ts';
@@ -76,29 +75,7 @@ describe('errors of a real driver', () => {
     await handle.close();
   });
 
-  describe('a server that accepts and never answers', () => {
-    let server: Server;
-    let port: number;
-    beforeAll(async () => {
-      server = createServer(() => {});
-      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-      port = (server.address() as { port: number }).port;
-    });
-    afterAll(() => {
-      server.close();
-    });
-
-    test('the connection timeout', async () => {
-      const handle = await createDatabase({
-        databaseUrl: `postgres://postgres@127.0.0.1:${port}/none`,
-        connectionTimeoutMillis: 200,
-        onError: () => {},
-      });
-      const error = await handle.ping().catch((caught: unknown) => caught);
-      expect(isDatabaseUnavailableError(error)).toBe(true);
-      await handle.close();
-    });
-  });
+  // A server that accepts and never answers (the connection timeout): client.test.ts, beside its timing.
 
   test.runIf(process.env.DATABASE_URL)('PostgreSQL: a statement timeout, and a syntax error', async () => {
     const database = await createTestDatabase();
