@@ -55,17 +55,21 @@ function fingerprintMigrations(): string {
 let templateName: Promise<string> | undefined;
 
 async function createPostgresTestDatabase(adminUrl: string): Promise<TestDatabase> {
-  templateName ??= ensureTemplate(adminUrl);
-  const template = await templateName;
   const name = `${TEST_DATABASE_PREFIX}${process.pid}_${randomBytes(4).toString('hex')}`;
   await withAdminClient(adminUrl, async (admin) => {
-    // CREATE DATABASE … TEMPLATE refuses while anything is connected to the template; that is brief.
     for (let attempt = 1; ; attempt++) {
+      templateName ??= ensureTemplate(adminUrl);
+      const template = await templateName;
       try {
         await admin.query(`create database ${name} template ${template}`);
         return;
       } catch (error) {
-        if (sqlState(error) !== '55006' || attempt === 20) throw error;
+        const state = sqlState(error);
+        // 55006: CREATE DATABASE … TEMPLATE refuses while anything is connected to the template; that is
+        // brief. 3D000: a run of other migrations on the same server (another checkout) dropped this
+        // template as a leftover; build it again.
+        if ((state !== '55006' && state !== '3D000') || attempt === 20) throw error;
+        if (state === '3D000') templateName = undefined;
         await new Promise((done) => setTimeout(done, 50 * attempt));
       }
     }
