@@ -1,4 +1,11 @@
-import { type DatabaseHandle, insertOrganization, jsonb, type NewToken } from '@tollgate/db';
+import {
+  type DatabaseHandle,
+  insertMembership,
+  insertOrganization,
+  insertTokens,
+  insertUser,
+  type NewToken,
+} from '@tollgate/db';
 import { createTestDatabase } from '@tollgate/db/testing';
 import { DEFAULT_POLICY, newId, newToken } from '@tollgate/domain';
 import { pino } from 'pino';
@@ -73,30 +80,24 @@ export async function seedTokens(database: DatabaseHandle, count: number): Promi
   const db = database.db;
   const organizationId = newId('organization');
   const userId = newId('user');
-  await db
-    .insertInto('organizations')
-    .values({
-      id: organizationId,
-      name: 'Benchmark',
-      slug: `bench-${organizationId.slice(-8).toLowerCase()}`,
-      tier: 'enterprise',
-      customRateLimitPerMinute: null,
-      customRateLimitPerHour: null,
-      policy: jsonb({ ...DEFAULT_POLICY, allowedIpRanges: ['10.0.0.0/8', '2001:db8::/32'] }),
-    })
-    .execute();
-  await db
-    .insertInto('users')
-    .values({
-      id: userId,
-      email: `bench-${userId.slice(-8)}@example.test`.toLowerCase(),
-      name: 'Bench',
-      passwordHash: 'x',
-    })
-    .execute();
-  await db.insertInto('memberships').values({ organizationId, userId, role: 'member' }).execute();
+  await insertOrganization(db, {
+    id: organizationId,
+    name: 'Benchmark',
+    slug: `bench-${organizationId.slice(-8).toLowerCase()}`,
+    tier: 'enterprise',
+    customRateLimitPerMinute: null,
+    customRateLimitPerHour: null,
+    policy: { ...DEFAULT_POLICY, allowedIpRanges: ['10.0.0.0/8', '2001:db8::/32'] },
+  });
+  await insertUser(db, {
+    id: userId,
+    email: `bench-${userId.slice(-8)}@example.test`.toLowerCase(),
+    name: 'Bench',
+    passwordHash: 'x',
+  });
+  await insertMembership(db, { organizationId, userId, role: 'member' });
   const tokens: string[] = [];
-  const rows = [];
+  const rows: NewToken[] = [];
   for (let i = 0; i < count; i++) {
     const { token, hash, prefix } = newToken('personal');
     tokens.push(token);
@@ -126,12 +127,7 @@ export async function seedTokens(database: DatabaseHandle, count: number): Promi
       expiryNotifiedAt: null,
     });
   }
-  for (let i = 0; i < rows.length; i += 500) {
-    await db
-      .insertInto('tokens')
-      .values(rows.slice(i, i + 500))
-      .execute();
-  }
+  await insertTokens(db, rows);
   return tokens;
 }
 
@@ -178,10 +174,5 @@ export async function insertServiceTokens(database: DatabaseHandle, seed: Servic
     customRateLimitPerHour: 1_000_000_000,
     policy: DEFAULT_POLICY,
   });
-  for (let i = 0; i < seed.rows.length; i += 500) {
-    await database.db
-      .insertInto('tokens')
-      .values(seed.rows.slice(i, i + 500))
-      .execute();
-  }
+  await insertTokens(database.db, seed.rows);
 }

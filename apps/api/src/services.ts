@@ -1,4 +1,4 @@
-import type { Database, DatabaseHandle } from '@tollgate/db';
+import { type Database, type DatabaseHandle, webhookOutboxStats } from '@tollgate/db';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import { TokenCache } from './auth/token-cache.ts';
@@ -89,7 +89,7 @@ export function createServices(deps: {
   const db = deps.database.db;
   metrics.observe({
     usage,
-    webhooks: { outboxStats: () => webhookOutboxStats(db) },
+    webhooks: { outboxStats: () => webhookOutboxAge(db) },
     pool: () => deps.database.poolStats?.() ?? null,
   });
   let metricsServer: { close(): Promise<void> } | undefined;
@@ -129,15 +129,8 @@ export function createServices(deps: {
 }
 
 /** The outbox's depth and the age of its oldest undelivered delivery, read when metrics are scraped. */
-async function webhookOutboxStats(db: Kysely<Database>) {
-  const row = await db
-    .selectFrom('webhookDeliveries')
-    .where('status', '=', 'pending')
-    .select((eb) => [eb.fn.countAll<string | number>().as('depth'), eb.fn.min('createdAt').as('oldest')])
-    .executeTakeFirst();
-  const oldest = row?.oldest ? new Date(row.oldest as Date | string).getTime() : null;
-  return {
-    depth: Number(row?.depth ?? 0),
-    oldestAgeSeconds: oldest === null ? null : Math.max(0, (Date.now() - oldest) / 1000),
-  };
+async function webhookOutboxAge(db: Kysely<Database>) {
+  const { depth, oldestCreatedAt } = await webhookOutboxStats(db);
+  const oldest = oldestCreatedAt?.getTime() ?? null;
+  return { depth, oldestAgeSeconds: oldest === null ? null : Math.max(0, (Date.now() - oldest) / 1000) };
 }

@@ -40,6 +40,7 @@ export {
   ZOrganizationPolicy,
   ZOrganizationPolicyPatch,
 } from './policy/policy.ts';
+export { REVIEW_STATUSES, type ReviewStatus } from './review/status.ts';
 export {
   canManageOthersTokens,
   clipScopesToRole,

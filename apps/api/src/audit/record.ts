@@ -1,6 +1,5 @@
-import { type Database, type JsonObject, jsonb } from '@tollgate/db';
+import { type Executor, insertAuditLog, type JsonObject } from '@tollgate/db';
 import { newId } from '@tollgate/domain';
-import type { Kysely, Transaction } from 'kysely';
 import type { Principal, RequestInfo } from '../trpc/context.ts';
 
 export interface AuditActor {
@@ -35,25 +34,19 @@ export interface AuditEntry {
  * Appends an audit entry. Call it inside the transaction of the change it records, so that either both
  * are written or neither is.
  */
-export async function recordAudit(
-  executor: Kysely<Database> | Transaction<Database>,
-  entry: AuditEntry,
-): Promise<void> {
-  await executor
-    .insertInto('auditLogs')
-    .values({
-      id: newId('audit'),
-      organizationId: entry.organizationId,
-      actorType: entry.actor.type,
-      actorId: entry.actor.id,
-      actorUserId: entry.actor.userId,
-      action: entry.action,
-      targetType: entry.target?.type ?? null,
-      targetId: entry.target?.id ?? null,
-      ip: entry.request?.ip ?? null,
-      userAgent: entry.request?.userAgent ?? null,
-      requestId: entry.request?.requestId ?? null,
-      detail: jsonb((entry.detail ?? {}) as JsonObject),
-    })
-    .execute();
+export async function recordAudit(executor: Executor, entry: AuditEntry): Promise<void> {
+  await insertAuditLog(executor, {
+    id: newId('audit'),
+    organizationId: entry.organizationId,
+    actorType: entry.actor.type,
+    actorId: entry.actor.id,
+    actorUserId: entry.actor.userId,
+    action: entry.action,
+    targetType: entry.target?.type ?? null,
+    targetId: entry.target?.id ?? null,
+    ip: entry.request?.ip ?? null,
+    userAgent: entry.request?.userAgent ?? null,
+    requestId: entry.request?.requestId ?? null,
+    detail: (entry.detail ?? {}) as JsonObject,
+  });
 }

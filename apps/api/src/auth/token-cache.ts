@@ -6,10 +6,8 @@ import {
   type IpMatcher,
   normalizeScopes,
   type RateLimits,
-  type Role,
   resolvePolicy,
   type Scope,
-  type Tier,
   type TToken,
   tierLimits,
 } from '@tollgate/domain';
@@ -67,9 +65,9 @@ export type VerifiedToken = Pick<CachedToken, 'principal' | 'tokenObject' | 'eff
 
 /** Prepares a looked-up row for the request path (scopes intersected, IP lists compiled, policy resolved). */
 export function compileCachedToken(row: TokenVerificationRow, presentedHash: string): CachedToken {
-  const role = row.type === 'personal' ? (row.subjectRole as Role | null) : null;
+  const role = row.type === 'personal' ? row.subjectRole : null;
   const policy = resolvePolicy(row.organizationPolicy);
-  const scopes = effectiveScopes({ tokenScopes: row.scopes as Scope[], type: row.type, subjectRole: role });
+  const scopes = effectiveScopes({ tokenScopes: row.scopes, type: row.type, subjectRole: role });
   const principal: TokenPrincipal = Object.freeze({
     kind: 'token' as const,
     tokenId: row.id,
@@ -98,7 +96,7 @@ export function compileCachedToken(row: TokenVerificationRow, presentedHash: str
       organizationId: row.organizationId,
       tokenId: row.id,
       source: {
-        tier: row.organizationTier as Tier,
+        tier: row.organizationTier,
         organizationCustom: {
           perMinute: row.organizationCustomRateLimitPerMinute,
           perHour: row.organizationCustomRateLimitPerHour,
@@ -113,7 +111,7 @@ export function compileCachedToken(row: TokenVerificationRow, presentedHash: str
 }
 
 function limitsOf(row: TokenVerificationRow): RateLimits {
-  const organization = tierLimits(row.organizationTier as Tier, {
+  const organization = tierLimits(row.organizationTier, {
     perMinute: row.organizationCustomRateLimitPerMinute,
     perHour: row.organizationCustomRateLimitPerHour,
   });

@@ -1,4 +1,4 @@
-import { findTokenForVerification } from '@tollgate/db';
+import { findTokenForVerification, findTokenHashById } from '@tollgate/db';
 import { parseToken, type Scope, TollgateError } from '@tollgate/domain';
 import {
   assertFailedAuthAllowed,
@@ -176,12 +176,7 @@ export async function verifyTokenById(
     request?: { setHeader: SetHeader };
   },
 ): Promise<Verification> {
-  const row = await services.db
-    .selectFrom('tokens')
-    .select('hash')
-    .where('id', '=', input.tokenId)
-    .where('organizationId', '=', input.organizationId)
-    .executeTakeFirst();
-  if (!row) throw new TollgateError('INVALID_TOKEN');
-  return verifyTokenHash(services, row.hash, input.ip, input.requiredScope, input.request);
+  const hash = await findTokenHashById(services.db, input.organizationId, input.tokenId);
+  if (hash === undefined) throw new TollgateError('INVALID_TOKEN');
+  return verifyTokenHash(services, hash, input.ip, input.requiredScope, input.request);
 }

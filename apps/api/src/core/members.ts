@@ -2,7 +2,7 @@ import {
   countOwners,
   deleteMembership,
   type Executor,
-  findMember,
+  findMembership,
   findUserByEmail,
   insertMembership,
   listMembersPage,
@@ -119,7 +119,7 @@ export async function addMember(
   if (!user) throw new TollgateError('NOT_FOUND', 'There is no user with this email address.');
   const member = await services.db.transaction().execute(async (tx: Executor) => {
     if (!(await lockOrganization(tx, input.organizationId))) throw new TollgateError('NOT_FOUND');
-    if (await findMember(tx, input.organizationId, user.id)) {
+    if (await findMembership(tx, input.organizationId, user.id)) {
       throw new TollgateError('CONFLICT', 'This user is already a member of the organisation.');
     }
     await insertMembership(tx, { organizationId: input.organizationId, userId: user.id, role: input.role });
@@ -131,7 +131,7 @@ export async function addMember(
       request: options.request ?? null,
       detail: { role: input.role },
     });
-    const added = await findMember(tx, input.organizationId, user.id);
+    const added = await findMembership(tx, input.organizationId, user.id);
     if (added) {
       await enqueueWebhookEvent(tx, {
         organizationId: input.organizationId,
@@ -164,7 +164,7 @@ export async function changeMemberRole(
   assertActsIn(actor, input.organizationId);
   const result = await services.db.transaction().execute(async (tx: Executor) => {
     if (!(await lockOrganization(tx, input.organizationId))) throw new TollgateError('NOT_FOUND');
-    const current = await findMember(tx, input.organizationId, input.userId);
+    const current = await findMembership(tx, input.organizationId, input.userId);
     if (!current) throw new TollgateError('NOT_FOUND', 'This user is not a member of the organisation.');
     if (current.role === input.role) return { member: current, changed: false };
     if ((current.role === 'owner' || input.role === 'owner') && !canManageOwners(actor)) {
@@ -212,7 +212,7 @@ export async function removeMember(
   assertActsIn(actor, input.organizationId);
   const removed = await services.db.transaction().execute(async (tx: Executor) => {
     if (!(await lockOrganization(tx, input.organizationId))) throw new TollgateError('NOT_FOUND');
-    const current = await findMember(tx, input.organizationId, input.userId);
+    const current = await findMembership(tx, input.organizationId, input.userId);
     if (!current) throw new TollgateError('NOT_FOUND', 'This user is not a member of the organisation.');
     if (current.role === 'owner') {
       if (!canManageOwners(actor)) throw new TollgateError('FORBIDDEN', ONLY_OWNERS);

@@ -639,7 +639,7 @@ export async function rotateToken(
           'This token has expired; create a new token instead of rotating it.',
         );
       }
-      const beyond = current.scopes.filter((scope) => !authority.grantable.has(scope as Scope));
+      const beyond = current.scopes.filter((scope) => !authority.grantable.has(scope));
       if (beyond.length > 0) {
         throw new TollgateError(
           'FORBIDDEN',

@@ -21,7 +21,6 @@ import {
   TollgateError,
   WEBHOOK_EVENT_TYPES,
   WEBHOOK_EVENTS,
-  type WebhookEventType,
 } from '@tollgate/domain';
 import { recordAudit } from '../audit/record.ts';
 import type { TCreateWebhookRequest, TCreateWebhookResponse } from '../routers/webhooks/create.types.ts';
@@ -70,7 +69,7 @@ export function toWebhookObject(row: WebhookSubscriptionRow): TWebhookSubscripti
 function toEventObject(row: WebhookEventRow): TWebhookEvent {
   return {
     id: row.id,
-    type: row.type as WebhookEventType,
+    type: row.type,
     createdAt: row.createdAt.toISOString(),
     data: row.payload,
   };
@@ -299,7 +298,7 @@ export async function listWebhookDeliveries(
   const toDelivery = (row: WebhookDeliveryListRow): TWebhookDelivery => ({
     id: row.id,
     eventId: row.eventId,
-    eventType: row.eventType as WebhookEventType,
+    eventType: row.eventType,
     status: row.status,
     attemptCount: row.attemptCount,
     nextAttemptAt: row.status === 'pending' ? row.nextAttemptAt.toISOString() : null,

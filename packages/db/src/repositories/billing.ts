@@ -2,6 +2,8 @@ import { sql } from 'kysely';
 import type { CreditLedgerEntryRow, NewCreditLedgerEntry } from '../tables/index.ts';
 import type { Executor } from './executor.ts';
 
+// The organisation's credit balance and the ledger that explains it.
+
 /**
  * Takes `amount` credits from the organisation's balance if it holds at least that many: the check and the
  * write are one statement, so concurrent debits can never overdraw it (a debit that would waits for the
@@ -114,23 +116,4 @@ export async function dailyCreditTotals(
     .groupBy(day)
     .execute();
   return rows.map((row) => ({ day: row.day, debited: Number(row.debited), added: Number(row.added) }));
-}
-
-/**
- * API requests per UTC day from token_usage_daily, all the organisation's tokens together, from `fromDay`
- * to `toDay` inclusive; days without requests are absent. Counts arrive with the usage buffer's flush.
- */
-export async function dailyApiRequests(
-  db: Executor,
-  query: { organizationId: string; fromDay: string; toDay: string },
-): Promise<{ day: string; requests: number }[]> {
-  const rows = await db
-    .selectFrom('tokenUsageDaily')
-    .select(['day', sql<number>`coalesce(sum(request_count), 0)::bigint`.as('requests')])
-    .where('organizationId', '=', query.organizationId)
-    .where('day', '>=', query.fromDay)
-    .where('day', '<=', query.toDay)
-    .groupBy('day')
-    .execute();
-  return rows.map((row) => ({ day: String(row.day), requests: Number(row.requests) }));
 }

@@ -1,6 +1,13 @@
-export * from './audit.ts';
+export * from './audit-logs.ts';
+export * from './billing.ts';
 export type { Executor } from './executor.ts';
 export * from './memberships.ts';
 export * from './organizations.ts';
+export * from './repositories.ts';
+export * from './reviews.ts';
+export * from './server-secrets.ts';
+export * from './sessions.ts';
 export * from './tokens.ts';
 export * from './users.ts';
+export * from './webhooks.ts';
+export * from './wiki.ts';

@@ -2,31 +2,58 @@ import { sql } from 'kysely';
 import type { MembershipRole, MembershipRow, NewMembership, OrganizationTier } from '../tables/index.ts';
 import type { Executor } from './executor.ts';
 
+/** A member as the team page lists them. */
+export interface MemberListRow {
+  userId: string;
+  email: string;
+  name: string;
+  role: MembershipRole;
+  joinedAt: Date;
+  /** joinedAt at full database precision (microseconds), for a keyset cursor that never skips or repeats. */
+  cursorJoinedAt: string;
+}
+
+/** Where the next page starts: after this (joinedAt, userId) in ascending order. */
+export interface MemberCursor {
+  joinedAt: string;
+  userId: string;
+}
+
 export interface MembershipWithOrganization extends MembershipRow {
   organizationName: string;
   organizationSlug: string;
   organizationTier: OrganizationTier;
 }
 
-export interface MembershipWithUser extends MembershipRow {
-  userEmail: string;
-  userName: string;
-}
-
 export async function insertMembership(db: Executor, membership: NewMembership): Promise<MembershipRow> {
   return db.insertInto('memberships').values(membership).returningAll().executeTakeFirstOrThrow();
 }
 
+function memberColumns(db: Executor) {
+  return db
+    .selectFrom('memberships as m')
+    .innerJoin('users as u', 'u.id', 'm.userId')
+    .select([
+      'm.userId as userId',
+      'u.email as email',
+      'u.name as name',
+      'm.role as role',
+      'm.createdAt as joinedAt',
+      sql<string>`to_char(${sql.ref('m.createdAt')} at time zone 'UTC', 'YYYY-MM-DD HH24:MI:SS.US"+00"')`.as(
+        'cursorJoinedAt',
+      ),
+    ]);
+}
+
+/** The user's membership of the organisation, as the team page shows it; undefined when they are not a member. */
 export async function findMembership(
   db: Executor,
   organizationId: string,
   userId: string,
-): Promise<MembershipRow | undefined> {
-  return db
-    .selectFrom('memberships')
-    .selectAll()
-    .where('organizationId', '=', organizationId)
-    .where('userId', '=', userId)
+): Promise<MemberListRow | undefined> {
+  return memberColumns(db)
+    .where('m.organizationId', '=', organizationId)
+    .where('m.userId', '=', userId)
     .executeTakeFirst();
 }
 
@@ -46,20 +73,38 @@ export async function listMembershipsForUser(
     .execute();
 }
 
-/** The members of an organisation, oldest first. */
-export async function listMembersOfOrganization(
+/** One page of members, oldest membership first; asks for one row more than `limit` so callers know if more follow. */
+export async function listMembersPage(
   db: Executor,
   organizationId: string,
-): Promise<MembershipWithUser[]> {
-  return db
-    .selectFrom('memberships as m')
-    .innerJoin('users as u', 'u.id', 'm.userId')
-    .selectAll('m')
-    .select(['u.email as userEmail', 'u.name as userName'])
-    .where('m.organizationId', '=', organizationId)
+  options: { limit: number; after?: MemberCursor | null },
+): Promise<MemberListRow[]> {
+  let query = memberColumns(db).where('m.organizationId', '=', organizationId);
+  const after = options.after;
+  if (after) {
+    const joinedAt = sql<Date>`cast(${after.joinedAt} as timestamptz)`;
+    query = query.where((eb) =>
+      eb.or([
+        eb('m.createdAt', '>', joinedAt),
+        eb.and([eb('m.createdAt', '=', joinedAt), eb('m.userId', '>', after.userId)]),
+      ]),
+    );
+  }
+  return query
     .orderBy('m.createdAt')
     .orderBy('m.userId')
+    .limit(options.limit + 1)
     .execute();
+}
+
+export async function countOwners(db: Executor, organizationId: string): Promise<number> {
+  const row = await db
+    .selectFrom('memberships')
+    .select((eb) => eb.fn.countAll<string | number>().as('count'))
+    .where('organizationId', '=', organizationId)
+    .where('role', '=', 'owner')
+    .executeTakeFirstOrThrow();
+  return Number(row.count);
 }
 
 export async function updateMembershipRole(

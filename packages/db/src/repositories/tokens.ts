@@ -1,8 +1,29 @@
-import type { NewToken, TokenRow } from '../tables/index.ts';
+import { sql } from 'kysely';
+import type {
+  JsonObject,
+  MembershipRole,
+  NewToken,
+  OrganizationTier,
+  TokenRow,
+  TokenType,
+  TokenUpdate,
+} from '../tables/index.ts';
 import type { Executor } from './executor.ts';
+
+// Every query of the tokens table and of its daily usage.
 
 export async function insertToken(db: Executor, token: NewToken): Promise<TokenRow> {
   return db.insertInto('tokens').values(token).returningAll().executeTakeFirstOrThrow();
+}
+
+/** Inserts many tokens, a few hundred per statement (seeding and benchmarks). */
+export async function insertTokens(db: Executor, tokens: readonly NewToken[]): Promise<void> {
+  for (let i = 0; i < tokens.length; i += 500) {
+    await db
+      .insertInto('tokens')
+      .values(tokens.slice(i, i + 500))
+      .execute();
+  }
 }
 
 /** A token of the organisation; undefined for another organisation's token (never reveal it exists). */
@@ -17,4 +38,399 @@ export async function findTokenById(
     .where('organizationId', '=', organizationId)
     .where('id', '=', id)
     .executeTakeFirst();
+}
+
+/**
+ * The current hash of the organisation's token: what verifying a request made as the token by its id (the
+ * playground) looks up in place of a secret. undefined for an unknown id or another organisation's token.
+ */
+export async function findTokenHashById(
+  db: Executor,
+  organizationId: string,
+  id: string,
+): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('tokens')
+    .select('hash')
+    .where('id', '=', id)
+    .where('organizationId', '=', organizationId)
+    .executeTakeFirst();
+  return row?.hash;
+}
+
+/** The token, locked for the rest of the transaction, so that concurrent changes to it queue up. */
+export async function findTokenByIdForUpdate(
+  db: Executor,
+  organizationId: string,
+  id: string,
+): Promise<TokenRow | undefined> {
+  return db
+    .selectFrom('tokens')
+    .selectAll()
+    .where('organizationId', '=', organizationId)
+    .where('id', '=', id)
+    .forUpdate()
+    .executeTakeFirst();
+}
+
+/** The organisation a token belongs to, for callers that know only its id (the CLI's `token revoke <id>`). */
+export async function findTokenOrganizationId(db: Executor, id: string): Promise<string | undefined> {
+  const row = await db.selectFrom('tokens').select('organizationId').where('id', '=', id).executeTakeFirst();
+  return row?.organizationId;
+}
+
+/** The statuses of §3, as the list filter understands them. */
+export type TokenListStatus = 'active' | 'inactive' | 'expired' | 'revoked';
+
+/** Where a page of tokens starts: just after the row with this creation time (µs since epoch) and id. */
+export interface TokenListPosition {
+  /** created_at in whole microseconds since the Unix epoch, as a decimal string (exact, unlike a Date). */
+  createdAtMicros: string;
+  id: string;
+}
+
+export interface ListTokensQuery {
+  organizationId: string;
+  /** The time statuses are computed against (the application's clock, not the database's). */
+  now: Date;
+  status?: TokenListStatus | undefined;
+  type?: TokenType | undefined;
+  subjectUserId?: string | undefined;
+  /** Only tokens whose scopes contain this one literally. */
+  scope?: string | undefined;
+  /** Case-insensitive substring of name or description; LIKE wildcards in it are matched literally. */
+  q?: string | undefined;
+  limit: number;
+  after?: TokenListPosition | undefined;
+}
+
+export interface TokenListRow extends TokenRow {
+  /** This row's position, for the cursor of the page that follows it. */
+  createdAtMicros: string;
+}
+
+/** Escapes `\`, `%` and `_` so that user text is matched literally by LIKE/ILIKE (default escape `\`). */
+export function escapeLikePattern(text: string): string {
+  return text.replace(/[\\%_]/g, (char) => `\\${char}`);
+}
+
+/**
+ * One page of an organisation's tokens, newest first (created_at desc, id desc), served by the
+ * (organization_id, created_at desc, id desc) indexes. Fetches `limit` rows; ask for one more than you
+ * show to learn whether another page follows. Status is computed here, in SQL, against `now`.
+ */
+export async function listTokenPage(db: Executor, query: ListTokensQuery): Promise<TokenListRow[]> {
+  let builder = db
+    .selectFrom('tokens')
+    .selectAll()
+    .select(sql<string>`((extract(epoch from created_at) * 1000000)::bigint)::text`.as('createdAtMicros'))
+    .where('organizationId', '=', query.organizationId);
+
+  const now = query.now;
+  switch (query.status) {
+    case 'revoked':
+      builder = builder.where('revokedAt', 'is not', null);
+      break;
+    case 'expired':
+      builder = builder.where('revokedAt', 'is', null).where('expiresAt', '<=', now);
+      break;
+    case 'inactive':
+    case 'active':
+      builder = builder
+        .where('revokedAt', 'is', null)
+        .where((eb) => eb.or([eb('expiresAt', 'is', null), eb('expiresAt', '>', now)]))
+        .where('active', '=', query.status === 'active');
+      break;
+    case undefined:
+      break;
+  }
+  if (query.type !== undefined) builder = builder.where('type', '=', query.type);
+  if (query.subjectUserId !== undefined) builder = builder.where('subjectUserId', '=', query.subjectUserId);
+  if (query.scope !== undefined) {
+    builder = builder.where(sql<boolean>`scopes @> array[${query.scope}]::text[]`);
+  }
+  if (query.q !== undefined && query.q !== '') {
+    const pattern = `%${escapeLikePattern(query.q)}%`;
+    builder = builder.where((eb) =>
+      eb.or([eb('name', 'ilike', pattern), eb('description', 'ilike', pattern)]),
+    );
+  }
+  if (query.after !== undefined) {
+    const { createdAtMicros, id } = query.after;
+    // Row comparison matches the index order exactly; built from integer microseconds, so no rounding.
+    builder = builder.where(
+      sql<boolean>`(created_at, id) < (timestamptz 'epoch' + ${createdAtMicros}::bigint * interval '1 microsecond', ${id})`,
+    );
+  }
+  return builder.orderBy('createdAt', 'desc').orderBy('id', 'desc').limit(query.limit).execute();
+}
+
+/** Applies the changes; undefined when the organisation has no such token. */
+export async function updateTokenById(
+  db: Executor,
+  organizationId: string,
+  id: string,
+  changes: TokenUpdate,
+): Promise<TokenRow | undefined> {
+  return db
+    .updateTable('tokens')
+    .set(changes)
+    .where('organizationId', '=', organizationId)
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirst();
+}
+
+/**
+ * Revokes the token unless it already is: the check and the write are one statement, so of any number of
+ * concurrent revokes exactly one gets the row back. undefined: no such token, or already revoked.
+ */
+export async function revokeTokenIfNotRevoked(
+  db: Executor,
+  organizationId: string,
+  id: string,
+  revokedAt: Date,
+): Promise<TokenRow | undefined> {
+  return db
+    .updateTable('tokens')
+    .set({ revokedAt, updatedAt: revokedAt })
+    .where('organizationId', '=', organizationId)
+    .where('id', '=', id)
+    .where('revokedAt', 'is', null)
+    .returningAll()
+    .executeTakeFirst();
+}
+
+/** Deletes the token; the deleted row, or undefined when there was none. */
+export async function deleteTokenById(
+  db: Executor,
+  organizationId: string,
+  id: string,
+): Promise<TokenRow | undefined> {
+  return db
+    .deleteFrom('tokens')
+    .where('organizationId', '=', organizationId)
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirst();
+}
+
+/**
+ * How many live tokens (not revoked, not expired at `now`) of the organisation the given policy would not
+ * have allowed: no expiry while one is required, or a lifetime (expiry − creation) over the maximum.
+ */
+export async function countTokensBeyondPolicy(
+  db: Executor,
+  organizationId: string,
+  policy: { maxTokenLifetimeDays: number | null; requireExpiry: boolean; now: Date },
+): Promise<number> {
+  const { maxTokenLifetimeDays, requireExpiry, now } = policy;
+  if (maxTokenLifetimeDays === null && !requireExpiry) return 0;
+  const row = await db
+    .selectFrom('tokens')
+    .select((eb) => eb.fn.countAll<string | number>().as('count'))
+    .where('organizationId', '=', organizationId)
+    .where('revokedAt', 'is', null)
+    .where((eb) => eb.or([eb('expiresAt', 'is', null), eb('expiresAt', '>', now)]))
+    .where((eb) => {
+      const beyond = [];
+      if (requireExpiry || maxTokenLifetimeDays !== null) beyond.push(eb('expiresAt', 'is', null));
+      if (maxTokenLifetimeDays !== null) {
+        beyond.push(
+          eb(
+            'expiresAt',
+            '>',
+            sql<Date>`${sql.ref('createdAt')} + make_interval(days => cast(${maxTokenLifetimeDays} as integer))`,
+          ),
+        );
+      }
+      return eb.or(beyond);
+    })
+    .executeTakeFirstOrThrow();
+  return Number(row.count);
+}
+
+/**
+ * Marks up to `limit` tokens that expire in (now, until] and have not been announced as announced, and
+ * returns them: `UPDATE … WHERE expiry_notified_at IS NULL … RETURNING`, so each token is returned to exactly
+ * one caller however many run at once. Revoked tokens are skipped (they can never be used again).
+ */
+export async function markTokensExpiringBefore(
+  db: Executor,
+  query: { now: Date; until: Date; limit: number },
+): Promise<TokenRow[]> {
+  return db
+    .updateTable('tokens')
+    .set({ expiryNotifiedAt: query.now })
+    .where('id', 'in', (eb) =>
+      eb
+        .selectFrom('tokens')
+        .select('id')
+        .where('expiryNotifiedAt', 'is', null)
+        .where('revokedAt', 'is', null)
+        .where('expiresAt', '>', query.now)
+        .where('expiresAt', '<=', query.until)
+        .orderBy('expiresAt')
+        .limit(query.limit)
+        .forUpdate()
+        .skipLocked(),
+    )
+    .where('expiryNotifiedAt', 'is', null)
+    .returningAll()
+    .execute();
+}
+
+// -------------------------------------------------------------------------------------------- verification
+
+/**
+ * Everything verifying a request needs about a token, its organisation and its subject, from one query: the
+ * token's whole row (so that `tokens.self` can answer from the verification cache) plus the organisation's tier,
+ * limits and policy and the subject's role.
+ */
+export interface TokenVerificationRow extends TokenRow {
+  /** The subject's current role in the token's organisation; null for service tokens and ex-members. */
+  subjectRole: MembershipRole | null;
+  organizationTier: OrganizationTier;
+  organizationCustomRateLimitPerMinute: number | null;
+  organizationCustomRateLimitPerHour: number | null;
+  /** The stored organisation policy (§5); resolve it with the domain's resolvePolicy. */
+  organizationPolicy: JsonObject;
+}
+
+/**
+ * The token whose current or previous (rotated) hash is `hash`, with its organisation's tier, limits and
+ * policy and its subject's current role: one query, served by the unique indexes on hash and previous_hash.
+ * A previous hash is returned whatever its grace period, so that the caller judges it by its own clock.
+ */
+export async function findTokenForVerification(
+  db: Executor,
+  hash: string,
+): Promise<TokenVerificationRow | undefined> {
+  return (
+    db
+      .selectFrom('tokens as t')
+      .innerJoin('organizations as o', 'o.id', 't.organizationId')
+      .leftJoin('memberships as m', (join) =>
+        join.onRef('m.organizationId', '=', 't.organizationId').onRef('m.userId', '=', 't.subjectUserId'),
+      )
+      .selectAll('t')
+      .select([
+        'm.role as subjectRole',
+        'o.tier as organizationTier',
+        'o.customRateLimitPerMinute as organizationCustomRateLimitPerMinute',
+        'o.customRateLimitPerHour as organizationCustomRateLimitPerHour',
+        'o.policy as organizationPolicy',
+      ])
+      .where((eb) => eb.or([eb('t.hash', '=', hash), eb('t.previousHash', '=', hash)]))
+      // Unique indexes on both columns: at most one row each, and a fresh secret never equals an old one.
+      .limit(1)
+      .executeTakeFirst()
+  );
+}
+
+// --------------------------------------------------------------------------------------------------- usage
+
+/** Requests made with one token: buffered by the API and written in batches (no write per request). */
+export interface TokenUsageEntry {
+  tokenId: string;
+  organizationId: string;
+  /** UTC day, 'YYYY-MM-DD'. */
+  day: string;
+  count: number;
+  lastUsedAt: Date;
+  lastUsedIp: string | null;
+}
+
+/**
+ * Writes a batch of buffered usage (see TokenUsageEntry) in ONE statement, whatever its size: request counts
+ * are added to token_usage_daily and each token's lastUsedAt/lastUsedIp move forward (never back), through
+ * a data-modifying CTE, so the batch is atomic without a transaction. Usage of tokens deleted meanwhile is
+ * dropped. Entries may repeat a token and day; they are summed.
+ */
+export async function recordTokenUsage(db: Executor, entries: readonly TokenUsageEntry[]): Promise<void> {
+  if (entries.length === 0) return;
+  const daily = new Map<string, { tokenId: string; organizationId: string; day: string; count: number }>();
+  const lastUse = new Map<string, { lastUsedAt: Date; lastUsedIp: string | null }>();
+  for (const entry of entries) {
+    const key = `${entry.tokenId}\u0000${entry.day}`;
+    const total = daily.get(key);
+    if (total) total.count += entry.count;
+    else daily.set(key, { ...entry });
+    const latest = lastUse.get(entry.tokenId);
+    if (!latest || latest.lastUsedAt < entry.lastUsedAt) {
+      lastUse.set(entry.tokenId, { lastUsedAt: entry.lastUsedAt, lastUsedIp: entry.lastUsedIp });
+    }
+  }
+  // A stable order, so that concurrent flushes from several processes lock rows in the same order.
+  const rows = [...daily.values()].sort((a, b) => compare(a.tokenId, b.tokenId) || compare(a.day, b.day));
+  const tokenIds = [...lastUse.keys()].sort(compare);
+  const latest = tokenIds.map((id) => lastUse.get(id) as { lastUsedAt: Date; lastUsedIp: string | null });
+  // Arrays + unnest rather than VALUES: seven parameters for any batch size.
+  await sql`
+    with daily as (
+      insert into token_usage_daily (token_id, organization_id, day, request_count)
+      select u.token_id, u.organization_id, u.day, u.request_count
+      from unnest(
+        ${rows.map((row) => row.tokenId)}::text[],
+        ${rows.map((row) => row.organizationId)}::text[],
+        ${rows.map((row) => row.day)}::date[],
+        ${rows.map((row) => row.count)}::bigint[]
+      ) as u (token_id, organization_id, day, request_count)
+      where exists (select from tokens t where t.id = u.token_id)
+      order by u.token_id, u.day
+      on conflict (token_id, day)
+      do update set request_count = token_usage_daily.request_count + excluded.request_count
+      returning 1
+    )
+    update tokens as t
+    set last_used_at = u.last_used_at, last_used_ip = u.last_used_ip
+    from unnest(
+      ${tokenIds}::text[],
+      ${latest.map((use) => use.lastUsedAt.toISOString())}::timestamptz[],
+      ${latest.map((use) => use.lastUsedIp)}::text[]
+    ) as u (token_id, last_used_at, last_used_ip)
+    where t.id = u.token_id and (t.last_used_at is null or t.last_used_at < u.last_used_at)
+  `.execute(db);
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * API requests per UTC day from token_usage_daily, all the organisation's tokens together, from `fromDay`
+ * to `toDay` inclusive; days without requests are absent. Counts arrive with the usage buffer's flush.
+ */
+export async function dailyApiRequests(
+  db: Executor,
+  query: { organizationId: string; fromDay: string; toDay: string },
+): Promise<{ day: string; requests: number }[]> {
+  const rows = await db
+    .selectFrom('tokenUsageDaily')
+    .select(['day', sql<number>`coalesce(sum(request_count), 0)::bigint`.as('requests')])
+    .where('organizationId', '=', query.organizationId)
+    .where('day', '>=', query.fromDay)
+    .where('day', '<=', query.toDay)
+    .groupBy('day')
+    .execute();
+  return rows.map((row) => ({ day: String(row.day), requests: Number(row.requests) }));
+}
+
+/**
+ * Requests per UTC day made with one token, from `fromDay` to `toDay` inclusive ('YYYY-MM-DD'), from
+ * token_usage_daily (served by its (token_id, day) primary key); days without requests are absent.
+ */
+export async function dailyTokenRequests(
+  db: Executor,
+  query: { tokenId: string; fromDay: string; toDay: string },
+): Promise<{ day: string; requests: number }[]> {
+  const rows = await db
+    .selectFrom('tokenUsageDaily')
+    .select(['day', sql<number>`coalesce(sum(request_count), 0)::bigint`.as('requests')])
+    .where('tokenId', '=', query.tokenId)
+    .where('day', '>=', query.fromDay)
+    .where('day', '<=', query.toDay)
+    .groupBy('day')
+    .execute();
+  return rows.map((row) => ({ day: String(row.day), requests: Number(row.requests) }));
 }

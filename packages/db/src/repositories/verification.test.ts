@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createMember, createOrganization, createToken, randomHash } from '../test-fixtures.ts';
 import { createTestDatabase, type TestDatabase } from '../testing.ts';
 import { deleteMembership } from './memberships.ts';
-import { findTokenForVerification, recordTokenUsage, type TokenUsageEntry } from './verification.ts';
+import { findTokenForVerification, recordTokenUsage, type TokenUsageEntry } from './tokens.ts';
 
 let handle: TestDatabase;
 beforeAll(async () => {

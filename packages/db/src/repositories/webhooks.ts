@@ -1,10 +1,10 @@
+import type { WebhookEventType } from '@tollgate/domain';
 import { sql } from 'kysely';
 import {
   jsonb,
   type NewWebhookDeliveryAttempt,
   type NewWebhookEvent,
   type NewWebhookSubscription,
-  type TokenRow,
   type WebhookDeliveryAttemptRow,
   type WebhookDeliveryRow,
   type WebhookEventRow,
@@ -161,7 +161,7 @@ export async function listWebhookEventPage(
   db: Executor,
   query: {
     organizationId: string;
-    type?: string | undefined;
+    type?: WebhookEventType | undefined;
     limit: number;
     after?: WebhookListPosition | undefined;
   },
@@ -177,7 +177,7 @@ export async function listWebhookEventPage(
 }
 
 export interface WebhookDeliveryListRow extends WebhookDeliveryRow {
-  eventType: string;
+  eventType: WebhookEventType;
   createdAtMicros: string;
 }
 
@@ -226,7 +226,7 @@ export interface ClaimedWebhookDelivery {
   id: string;
   attemptCount: number;
   eventId: string;
-  eventType: string;
+  eventType: WebhookEventType;
   eventCreatedAt: Date;
   organizationId: string;
   payload: WebhookEventRow['payload'];
@@ -320,54 +320,17 @@ export async function completeWebhookAttempt(
   return true;
 }
 
-/**
- * Marks up to `limit` tokens that expire in (now, until] and have not been announced as announced, and
- * returns them: `UPDATE … WHERE expiry_notified_at IS NULL … RETURNING`, so each token is returned to exactly
- * one caller however many run at once. Revoked tokens are skipped (they can never be used again).
- */
-export async function markTokensExpiringBefore(
+/** The outbox's depth (pending deliveries) and when its oldest pending delivery was created, for metrics. */
+export async function webhookOutboxStats(
   db: Executor,
-  query: { now: Date; until: Date; limit: number },
-): Promise<TokenRow[]> {
-  return db
-    .updateTable('tokens')
-    .set({ expiryNotifiedAt: query.now })
-    .where('id', 'in', (eb) =>
-      eb
-        .selectFrom('tokens')
-        .select('id')
-        .where('expiryNotifiedAt', 'is', null)
-        .where('revokedAt', 'is', null)
-        .where('expiresAt', '>', query.now)
-        .where('expiresAt', '<=', query.until)
-        .orderBy('expiresAt')
-        .limit(query.limit)
-        .forUpdate()
-        .skipLocked(),
-    )
-    .where('expiryNotifiedAt', 'is', null)
-    .returningAll()
-    .execute();
-}
-
-// ------------------------------------------------------------------------------------------ server secrets
-
-/**
- * The value stored under `name` in server_secrets, writing `generate()` first when there is none. Concurrent
- * callers agree: the primary key lets only the first insert in, and everyone reads what it wrote.
- */
-export async function findOrCreateServerSecret(
-  db: Executor,
-  name: string,
-  generate: () => string,
-): Promise<string> {
-  await sql`insert into server_secrets (name, value) values (${name}, ${generate()}) on conflict (name) do nothing`.execute(
-    db,
-  );
-  const result = await sql<{ value: string }>`select value from server_secrets where name = ${name}`.execute(
-    db,
-  );
-  const value = result.rows[0]?.value;
-  if (value === undefined) throw new Error(`server secret ${name} could not be read`);
-  return value;
+): Promise<{ depth: number; oldestCreatedAt: Date | null }> {
+  const row = await db
+    .selectFrom('webhookDeliveries')
+    .where('status', '=', 'pending')
+    .select((eb) => [eb.fn.countAll<string | number>().as('depth'), eb.fn.min('createdAt').as('oldest')])
+    .executeTakeFirst();
+  return {
+    depth: Number(row?.depth ?? 0),
+    oldestCreatedAt: row?.oldest ? new Date(row.oldest as Date | string) : null,
+  };
 }

@@ -1,7 +1,8 @@
+import type { Scope, TokenKind } from '@tollgate/domain';
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
 
-/** Mirrors the CHECK constraint on tokens.type. */
-export type TokenType = 'personal' | 'service';
+/** The domain's token kinds; the CHECK constraint on tokens.type lists the same names. */
+export type TokenType = TokenKind;
 
 export interface TokensTable {
   id: string;
@@ -14,7 +15,8 @@ export interface TokensTable {
   name: string;
   description: string | null;
   environment: string | null;
-  scopes: string[];
+  /** As granted at creation (or narrowed since), from the domain's catalogue. */
+  scopes: Scope[];
   ipAllowlist: Generated<string[]>;
   rateLimitPerMinute: number | null;
   rateLimitPerHour: number | null;

@@ -1,3 +1,4 @@
+import type { WebhookEventType } from '@tollgate/domain';
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type { JsonObject } from './json.ts';
 
@@ -8,7 +9,7 @@ export interface WebhookSubscriptionsTable {
   id: string;
   organizationId: string;
   url: string;
-  events: Generated<string[]>;
+  events: Generated<WebhookEventType[]>;
   active: Generated<boolean>;
   /** The signing secret encrypted by the application; never the plain secret. */
   secretCiphertext: string;
@@ -21,7 +22,7 @@ export interface WebhookSubscriptionsTable {
 export interface WebhookEventsTable {
   id: string;
   organizationId: string;
-  type: string;
+  type: WebhookEventType;
   payload: JsonObject;
   createdAt: Generated<Date>;
 }

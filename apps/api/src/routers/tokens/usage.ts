@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { dailyTokenRequests } from '@tollgate/db';
 import { lastUtcDays } from '../../core/product-common.ts';
 import { getToken, type TokenActor } from '../../core/tokens.ts';
 import type { Services } from '../../services.ts';
@@ -22,15 +22,12 @@ export async function getTokenUsage(
 ): Promise<TTokenUsageResponse> {
   const token = await getToken(services, actor, { id: input.id });
   const days = lastUtcDays(services.clock.now(), input.days);
-  const rows = await services.db
-    .selectFrom('tokenUsageDaily')
-    .select(['day', sql<number>`coalesce(sum(request_count), 0)::bigint`.as('requests')])
-    .where('tokenId', '=', token.id)
-    .where('day', '>=', days[0] as string)
-    .where('day', '<=', days.at(-1) as string)
-    .groupBy('day')
-    .execute();
-  const byDay = new Map(rows.map((row) => [String(row.day), Number(row.requests)]));
+  const rows = await dailyTokenRequests(services.db, {
+    tokenId: token.id,
+    fromDay: days[0] as string,
+    toDay: days.at(-1) as string,
+  });
+  const byDay = new Map(rows.map((row) => [row.day, row.requests]));
   const data = days.map((date) => ({ date, requests: byDay.get(date) ?? 0 }));
   return { data, total: data.reduce((sum, day) => sum + day.requests, 0) };
 }

@@ -1,123 +1,13 @@
+import { REVIEW_STATUSES } from '@tollgate/domain';
 import { sql } from 'kysely';
 import {
   jsonb,
-  type NewRepository,
   type NewReview,
-  type RepositoryRow,
-  type RepositoryUpdate,
   type ReviewRow,
   type ReviewStatus,
   type ReviewUpdate,
 } from '../tables/index.ts';
 import type { Executor } from './executor.ts';
-
-// ------------------------------------------------------------------------------------------- repositories
-
-/** Inserts a repository; a name the organisation already uses fails with a unique violation (23505). */
-export async function insertRepository(db: Executor, repository: NewRepository): Promise<RepositoryRow> {
-  return db
-    .insertInto('repositories')
-    .values({
-      ...repository,
-      reviewSettings: repository.reviewSettings === undefined ? undefined : jsonb(repository.reviewSettings),
-    })
-    .returningAll()
-    .executeTakeFirstOrThrow();
-}
-
-export async function findRepositoryById(
-  db: Executor,
-  organizationId: string,
-  id: string,
-): Promise<RepositoryRow | undefined> {
-  return db
-    .selectFrom('repositories')
-    .selectAll()
-    .where('organizationId', '=', organizationId)
-    .where('id', '=', id)
-    .executeTakeFirst();
-}
-
-/** The repository, locked for the rest of the transaction, so that concurrent changes to it queue up. */
-export async function findRepositoryByIdForUpdate(
-  db: Executor,
-  organizationId: string,
-  id: string,
-): Promise<RepositoryRow | undefined> {
-  return db
-    .selectFrom('repositories')
-    .selectAll()
-    .where('organizationId', '=', organizationId)
-    .where('id', '=', id)
-    .forUpdate()
-    .executeTakeFirst();
-}
-
-/**
- * The repository, held for the rest of the transaction against deletion (FOR KEY SHARE): what a review
- * insert needs, without queueing behind other reviews of the same repository.
- */
-export async function findRepositoryByIdForKeyShare(
-  db: Executor,
-  organizationId: string,
-  id: string,
-): Promise<RepositoryRow | undefined> {
-  return db
-    .selectFrom('repositories')
-    .selectAll()
-    .where('organizationId', '=', organizationId)
-    .where('id', '=', id)
-    .forKeyShare()
-    .executeTakeFirst();
-}
-
-/**
- * One page of an organisation's repositories in name order; names are unique per organisation, so the
- * last name of a page is where the next one starts. Fetches `limit` rows: ask for one more than you show.
- */
-export async function listRepositoryPage(
-  db: Executor,
-  query: { organizationId: string; limit: number; afterName?: string | undefined },
-): Promise<RepositoryRow[]> {
-  let builder = db.selectFrom('repositories').selectAll().where('organizationId', '=', query.organizationId);
-  if (query.afterName !== undefined) builder = builder.where('name', '>', query.afterName);
-  return builder.orderBy('name').limit(query.limit).execute();
-}
-
-/** Applies the changes; undefined when the organisation has no such repository. */
-export async function updateRepositoryById(
-  db: Executor,
-  organizationId: string,
-  id: string,
-  changes: RepositoryUpdate,
-): Promise<RepositoryRow | undefined> {
-  return db
-    .updateTable('repositories')
-    .set({
-      ...changes,
-      reviewSettings: changes.reviewSettings === undefined ? undefined : jsonb(changes.reviewSettings),
-    })
-    .where('organizationId', '=', organizationId)
-    .where('id', '=', id)
-    .returningAll()
-    .executeTakeFirst();
-}
-
-/** Deletes the repository and (by cascade) its reviews; the deleted row, or undefined when there was none. */
-export async function deleteRepositoryById(
-  db: Executor,
-  organizationId: string,
-  id: string,
-): Promise<RepositoryRow | undefined> {
-  return db
-    .deleteFrom('repositories')
-    .where('organizationId', '=', organizationId)
-    .where('id', '=', id)
-    .returningAll()
-    .executeTakeFirst();
-}
-
-// ------------------------------------------------------------------------------------------------ reviews
 
 /** Where a page of reviews starts: just after the row with this creation time (µs since epoch) and id. */
 export interface ReviewListPosition {
@@ -236,8 +126,6 @@ export interface ReviewStatistics {
   creditsSpent: number;
 }
 
-const REVIEW_STATUSES: readonly ReviewStatus[] = ['queued', 'running', 'completed', 'failed', 'cancelled'];
-
 /** Counts, average findings and credits of an organisation's reviews (optionally of one repository). */
 export async function reviewStatistics(
   db: Executor,
@@ -273,55 +161,5 @@ export async function reviewStatistics(
     total,
     averageFindings: byStatus.completed === 0 ? null : completedFindings / byStatus.completed,
     creditsSpent,
-  };
-}
-
-// ------------------------------------------------------------------------------------------ organisation
-
-export interface OrganizationCounts {
-  repositories: number;
-  members: number;
-  /** Tokens that would be accepted at `now`: not revoked, active, not expired. */
-  activeTokens: number;
-  creditBalance: number;
-}
-
-/** The numbers of the organisation's stats page that are not about reviews or usage, in one round trip. */
-export async function organizationCounts(
-  db: Executor,
-  organizationId: string,
-  now: Date,
-): Promise<OrganizationCounts | undefined> {
-  const row = await db
-    .selectFrom('organizations as o')
-    .select((eb) => [
-      'o.creditBalance',
-      eb
-        .selectFrom('repositories')
-        .select(sql<number>`count(*)::int`.as('n'))
-        .where('organizationId', '=', organizationId)
-        .as('repositories'),
-      eb
-        .selectFrom('memberships')
-        .select(sql<number>`count(*)::int`.as('n'))
-        .where('organizationId', '=', organizationId)
-        .as('members'),
-      eb
-        .selectFrom('tokens')
-        .select(sql<number>`count(*)::int`.as('n'))
-        .where('organizationId', '=', organizationId)
-        .where('revokedAt', 'is', null)
-        .where('active', '=', true)
-        .where((w) => w.or([w('expiresAt', 'is', null), w('expiresAt', '>', now)]))
-        .as('activeTokens'),
-    ])
-    .where('o.id', '=', organizationId)
-    .executeTakeFirst();
-  if (!row) return undefined;
-  return {
-    repositories: Number(row.repositories ?? 0),
-    members: Number(row.members ?? 0),
-    activeTokens: Number(row.activeTokens ?? 0),
-    creditBalance: Number(row.creditBalance),
   };
 }
