@@ -1,26 +1,13 @@
-import {
-  createDatabase,
-  type DatabaseHandle,
-  DatabaseLockedError,
-  migrateDown,
-  migrateToLatest,
-  migrationStatus,
-} from '@tollgate/db';
+import { createDatabase, type DatabaseHandle, DatabaseLockedError, migrateToLatest } from '@tollgate/db';
 import { isTollgateError, type TollgateError } from '@tollgate/domain';
 import { pino } from 'pino';
 import { EnvError, loadEnv } from '../env.ts';
 import { loggerOptions } from '../logger.ts';
-import { createServices } from '../services.ts';
-import { type ParsedCommand, parseCommandLine, UsageError } from './args.ts';
-import { runCommand } from './commands.ts';
+import { createServices, type Services } from '../services.ts';
+import { type ParseResult, parseCommandLine, UsageError } from './args.ts';
+import type { CliIo } from './command.ts';
 
-/** Where the CLI writes: stdout carries results only (one JSON value with --json), stderr everything else. */
-export interface CliIo {
-  stdout(text: string): void;
-  stderr(text: string): void;
-  /** All of standard input, for `--password-stdin`; absent: there is none. */
-  stdin?(): Promise<string>;
-}
+export type { CliIo } from './command.ts';
 
 async function readProcessStdin(): Promise<string> {
   const chunks: Buffer[] = [];
@@ -62,14 +49,14 @@ export async function runCli(
   environment: Record<string, string | undefined> = process.env,
   deps: CliDeps = {},
 ): Promise<number> {
-  let parsed: ParsedCommand;
+  let parsed: Extract<ParseResult, { kind: 'run' }>;
   try {
     const result = parseCommandLine(argv);
     if (result.kind === 'help') {
       io.stdout(result.text);
       return EXIT_OK;
     }
-    parsed = result.parsed;
+    parsed = result;
   } catch (error) {
     if (error instanceof UsageError) {
       io.stderr(`tollgate: ${error.message}`);
@@ -107,16 +94,22 @@ export async function runCli(
   }
 
   try {
-    if (parsed.command === 'migrate') {
-      await runMigrate(database, parsed.direction, io);
-      return EXIT_OK;
+    if (!parsed.command.ownsSchema) {
+      const applied = await migrateToLatest(database.db, { log: () => {} });
+      if (applied.length > 0) {
+        io.stderr(`Brought the database schema up to date (${applied.length} migration(s) applied).`);
+      }
     }
-    const applied = await migrateToLatest(database.db, { log: () => {} });
-    if (applied.length > 0) {
-      io.stderr(`Brought the database schema up to date (${applied.length} migration(s) applied).`);
-    }
-    const services = createServices({ env, database, log });
-    await runCommand(services, parsed, io);
+    let services: Services | undefined;
+    await parsed.run({
+      io,
+      database,
+      services: () => {
+        services ??= createServices({ env, database, log });
+        return services;
+      },
+      print: (json, value, human) => io.stdout(json ? JSON.stringify(value, null, 2) : human()),
+    });
     return EXIT_OK;
   } catch (error) {
     if (isTollgateError(error)) {
@@ -140,31 +133,4 @@ function describeTollgateError(error: TollgateError): string {
     detail.path ? `${detail.path}: ${detail.message}` : detail.message,
   );
   return `${message.replace(/\.$/, '')} (${oneLine(listed.join('; '))}).`;
-}
-
-async function runMigrate(
-  database: DatabaseHandle,
-  direction: 'up' | 'down' | 'status',
-  io: CliIo,
-): Promise<void> {
-  switch (direction) {
-    case 'up': {
-      const applied = await migrateToLatest(database.db, { log: io.stdout });
-      if (applied.length === 0) io.stdout('The database schema is already up to date.');
-      return;
-    }
-    case 'down': {
-      const reverted = await migrateDown(database.db, { log: io.stdout });
-      if (reverted === undefined) io.stdout('No migration is applied: nothing to revert.');
-      return;
-    }
-    case 'status': {
-      for (const { name, executedAt } of await migrationStatus(database.db)) {
-        io.stdout(
-          `${executedAt ? `applied ${executedAt.toISOString()}` : 'pending                         '}  ${name}`,
-        );
-      }
-      return;
-    }
-  }
 }
