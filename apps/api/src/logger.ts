@@ -1,3 +1,4 @@
+import { anyTokenPattern } from '@tollgate/domain';
 import type { FastifyBaseLogger } from 'fastify';
 import { type Bindings, type ChildLoggerOptions, type Logger, type LoggerOptions, pino } from 'pino';
 
@@ -14,7 +15,8 @@ const REDACT_PATHS = [
   '*.secret',
 ];
 
-const TOKEN_SHAPED = /\b[a-z][a-z0-9]{1,9}[ps]_[0-9A-Za-z]{36}\b/g;
+/** Tokens of any prefix (the domain's pattern); global, which `replace` handles without lastIndex state. */
+const TOKEN_SHAPED = anyTokenPattern();
 
 export function loggerOptions(level: string): LoggerOptions {
   return {

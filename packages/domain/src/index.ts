@@ -110,6 +110,7 @@ export {
 } from './tier/tiers.ts';
 export { tokenChecksum } from './token/checksum.ts';
 export {
+  anyTokenPattern,
   assertTokenPrefix,
   DEFAULT_TOKEN_PREFIX,
   isValidTokenPrefix,

@@ -24,7 +24,9 @@ export const TOKEN_CHECKSUM_LENGTH = 6;
 /** How much of a token lists and logs may show: enough to recognise it, far too little to use it. */
 export const TOKEN_DISPLAY_PREFIX_LENGTH = 12;
 
-const TOKEN_PREFIX_SYNTAX = /^[a-z][a-z0-9]{1,9}$/;
+/** What a token prefix may be, as a fragment to build patterns from. */
+const PREFIX_FRAGMENT = '[a-z][a-z0-9]{1,9}';
+const TOKEN_PREFIX_SYNTAX = new RegExp(`^${PREFIX_FRAGMENT}$`);
 
 /** A configurable token prefix (`TOKEN_PREFIX`): a lowercase letter then 1–9 lowercase letters or digits. */
 export const ZTokenPrefix = z.string().regex(TOKEN_PREFIX_SYNTAX, {
@@ -66,7 +68,22 @@ export function tokenLength(prefix: string = DEFAULT_TOKEN_PREFIX): number {
  */
 export function tokenPattern(prefix: string = DEFAULT_TOKEN_PREFIX): RegExp {
   assertTokenPrefix(prefix);
-  return new RegExp(`\\b${prefix}[ps]_[0-9A-Za-z]{${TOKEN_SECRET_LENGTH + TOKEN_CHECKSUM_LENGTH}}\\b`, 'g');
+  return tokenRegExp(prefix);
+}
+
+/**
+ * Like {@link tokenPattern}, but for tokens of ANY valid prefix (`\b[a-z][a-z0-9]{1,9}[ps]_[0-9A-Za-z]{36}\b`):
+ * what log redaction needs, since a log may quote a token of another deployment (another TOKEN_PREFIX).
+ */
+export function anyTokenPattern(): RegExp {
+  return tokenRegExp(PREFIX_FRAGMENT);
+}
+
+function tokenRegExp(prefixSource: string): RegExp {
+  return new RegExp(
+    `\\b${prefixSource}[ps]_[0-9A-Za-z]{${TOKEN_SECRET_LENGTH + TOKEN_CHECKSUM_LENGTH}}\\b`,
+    'g',
+  );
 }
 
 /**

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { BASE62_ALPHABET } from '../encoding/base62.ts';
 import { tokenChecksum } from './checksum.ts';
 import {
+  anyTokenPattern,
   DEFAULT_TOKEN_PREFIX,
   isValidTokenPrefix,
   TOKEN_DISPLAY_PREFIX_LENGTH,
@@ -224,6 +225,18 @@ describe('tokenPattern', () => {
     const { token } = newToken('personal', { prefix: 'acme' });
     expect(token.match(tokenPattern(DEFAULT_TOKEN_PREFIX))).toBeNull();
     expect(token.match(tokenPattern('acme'))).toEqual([token]);
+  });
+
+  it('anyTokenPattern finds tokens of every valid prefix, and nothing tokenPattern would refuse', () => {
+    expect(anyTokenPattern().source).toBe('\\b[a-z][a-z0-9]{1,9}[ps]_[0-9A-Za-z]{36}\\b');
+    fc.assert(
+      fc.property(kindArbitrary, fc.stringMatching(/^[a-z][a-z0-9]{1,9}$/), (kind, prefix) => {
+        const { token } = newToken(kind, { prefix });
+        expect(`x ${token} y`.match(anyTokenPattern())).toEqual([token]);
+        expect(`x ${token}0 y`.match(anyTokenPattern())).toBeNull();
+      }),
+    );
+    expect(`x tgq_${'a'.repeat(36)} y`.match(anyTokenPattern())).toBeNull();
   });
 
   it('returns a fresh RegExp each time, so lastIndex state is never shared', () => {
