@@ -1,60 +1,51 @@
-import { buildServer } from '@tollgate/api';
+import type { TTokenWithSecret } from '@tollgate/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-// The api's own test harness: a fresh database (PostgreSQL when DATABASE_URL is set, PGlite otherwise) and
-// services, plus direct seeding of an organisation and tokens.
-import { createTestHarness, type TestHarness } from '../../../apps/api/test/helpers/harness.ts';
+import { startTestServer, type TestServer } from '../test/test-server.ts';
 import { createTollgateClient, isTollgateClientError } from './index.ts';
 
 describe('createTollgateClient against a real server', () => {
-  let harness: TestHarness;
-  let app: Awaited<ReturnType<typeof buildServer>>;
+  let server: TestServer;
   let url: string;
-  let organizationId: string;
-  let ownerId: string;
+  /** Tokens made with the CLI before the server starts, by what the cases need them for. */
+  let reader: TTokenWithSecret;
+  let other: TTokenWithSecret;
+  let revoked: TTokenWithSecret;
 
   beforeAll(async () => {
-    harness = await createTestHarness();
-    const organization = await harness.seedOrganization();
-    organizationId = organization.id;
-    ownerId = organization.users.owner.id;
-    app = await buildServer({ services: harness.services, webDist: '/nonexistent' });
-    await app.listen({ port: 0, host: '127.0.0.1' });
-    const address = app.server.address();
-    if (address === null || typeof address === 'string') throw new Error('server has no TCP address');
-    url = `http://127.0.0.1:${address.port}/`;
-  });
+    server = await startTestServer(async (tollgate) => {
+      const owner = 'owner@client.test';
+      await tollgate(
+        `org create --name Client --slug client --owner-email ${owner} --owner-password pw-client-1`,
+      );
+      const personal = (name: string, scopes: string) =>
+        tollgate<TTokenWithSecret>(
+          `token create --org client --user ${owner} --name ${name} --scopes ${scopes}`,
+        );
+      reader = await personal('reader', 'tokens:read');
+      other = await tollgate('token create --org client --service --name other --scopes wiki:read');
+      revoked = await personal('revoked', 'tokens:read');
+      await tollgate(`token revoke ${revoked.id}`);
+    });
+    url = server.url;
+  }, 180_000);
 
   afterAll(async () => {
-    await app?.close();
-    await harness?.close();
+    await server?.close();
   });
 
   it('lists the tokens of its organisation with a token holding tokens:read, never their secrets', async () => {
-    const reader = await harness.issueToken({
-      organizationId,
-      subjectUserId: ownerId,
-      scopes: ['tokens:read'],
-    });
-    const other = await harness.issueToken({ organizationId, type: 'service', scopes: ['wiki:read'] });
-
     const client = createTollgateClient({ url, token: reader.token });
     const page = await client.tokens.list.query({});
 
-    expect(page.data.map((token) => token.id).sort()).toEqual([reader.id, other.id].sort());
+    expect(page.data.map((token) => token.id).sort()).toEqual([reader.id, other.id, revoked.id].sort());
     const listed = page.data.find((token) => token.id === other.id);
     expect(listed).toMatchObject({ type: 'service', scopes: ['wiki:read'], status: 'active' });
     expect(listed?.prefix).toBe(other.token.slice(0, 12));
-    expect(JSON.stringify(page)).not.toContain(other.token);
-    expect(JSON.stringify(page)).not.toContain(reader.token);
+    for (const { token } of [reader, other, revoked]) expect(JSON.stringify(page)).not.toContain(token);
   });
 
   it('rejects a call outside the token scopes with a typed INSUFFICIENT_SCOPE error', async () => {
-    const { token } = await harness.issueToken({
-      organizationId,
-      subjectUserId: ownerId,
-      scopes: ['wiki:read'],
-    });
-    const client = createTollgateClient({ url, token });
+    const client = createTollgateClient({ url, token: other.token });
 
     const error = await client.tokens.list.query({}).then(
       () => undefined,
@@ -69,12 +60,7 @@ describe('createTollgateClient against a real server', () => {
   });
 
   it('sends the token as a Bearer header through a custom fetch, and reports a revoked token', async () => {
-    const { token } = await harness.issueToken({
-      organizationId,
-      subjectUserId: ownerId,
-      scopes: ['tokens:read'],
-      revokedAt: new Date(),
-    });
+    const token = revoked.token;
     const seen: string[] = [];
     const client = createTollgateClient({
       url,
