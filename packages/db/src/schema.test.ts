@@ -1,6 +1,15 @@
+import { REVIEW_STATUSES, ROLES, TIER_NAMES, TOKEN_KINDS } from '@tollgate/domain';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { insertAuditLog, jsonb } from './index.ts';
+import {
+  type Executor,
+  insertAuditLog,
+  insertRepository,
+  insertReview,
+  jsonb,
+  updateMembershipRole,
+  updateOrganization,
+} from './index.ts';
 import {
   createMember,
   createOrganization,
@@ -16,6 +25,74 @@ beforeAll(async () => {
   handle = await createTestDatabase();
 });
 afterAll(() => handle.close());
+
+/**
+ * The tables are typed with the domain's unions (Tier, Role, TokenKind, ReviewStatus): the CHECK constraints
+ * of the migrations must admit exactly those values, or the types would lie. Each writer stores one value.
+ */
+describe.each<{
+  column: string;
+  values: readonly string[];
+  write: (db: Executor, value: string) => Promise<unknown>;
+}>([
+  {
+    column: 'organizations.tier',
+    values: TIER_NAMES,
+    write: async (db, value) => {
+      const organization = await createOrganization(db);
+      return updateOrganization(db, organization.id, { tier: value as never });
+    },
+  },
+  {
+    column: 'memberships.role',
+    values: ROLES,
+    write: async (db, value) => {
+      const organization = await createOrganization(db);
+      const user = await createMember(db, organization.id);
+      return updateMembershipRole(db, organization.id, user.id, value as never);
+    },
+  },
+  {
+    column: 'tokens.type',
+    values: TOKEN_KINDS,
+    write: async (db, value) => {
+      const organization = await createOrganization(db);
+      const user = await createMember(db, organization.id);
+      const subjectUserId = value === 'personal' ? user.id : null;
+      return createToken(db, organization.id, { type: value as never, subjectUserId });
+    },
+  },
+  {
+    column: 'reviews.status',
+    values: REVIEW_STATUSES,
+    write: async (db, value) => {
+      const organization = await createOrganization(db);
+      const repository = await insertRepository(db, {
+        id: randomId('repo'),
+        organizationId: organization.id,
+        name: randomId('r'),
+        url: null,
+      });
+      return insertReview(db, {
+        id: randomId('rev'),
+        organizationId: organization.id,
+        repositoryId: repository.id,
+        pullRequest: null,
+        title: 'Check',
+        status: value as never,
+        createdByActorId: null,
+        completedAt: null,
+      });
+    },
+  },
+])('$column admits exactly the domain values', ({ values, write }) => {
+  test.each(values)('%s', async (value) => {
+    await expect(write(handle.db, value)).resolves.toBeDefined();
+  });
+  test('and nothing else', async () => {
+    await expect(write(handle.db, 'bogus')).rejects.toMatchObject({ code: '23514' });
+  });
+});
 
 describe('constraints', () => {
   test('two tokens cannot share a hash', async () => {
