@@ -30,6 +30,13 @@ export {
   resolveTokenExpiry,
 } from './policy/expiry.ts';
 export {
+  type Grantor,
+  type GrantScopesResult,
+  grantScopes,
+  type RefusedScope,
+  refusalOf,
+} from './policy/grant.ts';
+export {
   API_ACCESS_MODES,
   DEFAULT_POLICY,
   MAX_TOKEN_LIFETIME_DAYS,

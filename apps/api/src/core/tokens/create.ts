@@ -1,14 +1,12 @@
 import { type Executor, findMembership, findOrganizationById, insertToken } from '@tollgate/db';
 import {
-  DEFAULT_SCOPES,
+  grantScopes,
   newId,
   newToken,
-  normalizeScopes,
   parseScopes,
   type Role,
   resolvePolicy,
   resolveTokenExpiry,
-  roleAllows,
   type Scope,
   TollgateError,
   type TTokenWithSecret,
@@ -102,36 +100,24 @@ export async function createToken(
     subjectRole = membership.role;
   }
 
-  const refusalOf = (scope: Scope): string | null => {
-    if (subjectRole !== null && !roleAllows(subjectRole, scope)) {
-      return `${scope} is beyond the ${subjectRole} role of the token's subject`;
-    }
-    if (!authority.grantable.has(scope)) {
-      return authority.tokenId !== null && authority.personRole === null
-        ? `${scope} is not held by the token making this request`
-        : authority.tokenId !== null
-          ? `${scope} is beyond what the token making this request holds within your role`
-          : `${scope} is beyond your ${authority.personRole ?? 'current'} role`;
-    }
-    return null;
-  };
-  let scopes: Scope[];
-  if (requested === null) {
-    scopes = normalizeScopes(DEFAULT_SCOPES.filter((scope) => refusalOf(scope) === null));
-  } else {
-    const refused = requested.flatMap((scope) => {
-      const reason = refusalOf(scope);
-      return reason === null ? [] : [{ scope, reason }];
-    });
-    if (refused.length > 0) {
-      throw new TollgateError(
-        'FORBIDDEN',
-        `You cannot grant ${refused.length === 1 ? 'this scope' : 'these scopes'}: ${listOf(refused.map((r) => r.scope))}.`,
-        refused.map((r) => ({ path: 'scopes', message: r.reason })),
-      );
-    }
-    scopes = requested;
+  const granted = grantScopes(
+    requested,
+    {
+      grantable: authority.grantable,
+      viaToken: authority.tokenId !== null,
+      personRole: authority.personRole,
+    },
+    subjectRole,
+  );
+  if (!granted.ok) {
+    const { refused } = granted;
+    throw new TollgateError(
+      'FORBIDDEN',
+      `You cannot grant ${refused.length === 1 ? 'this scope' : 'these scopes'}: ${listOf(refused.map((r) => r.scope))}.`,
+      refused.map((r) => ({ path: 'scopes', message: r.reason })),
+    );
   }
+  const scopes = granted.scopes;
 
   const expiry = resolveTokenExpiry({
     policy,
