@@ -1,7 +1,8 @@
 import { type Database, type JsonObject, jsonb } from '@tollgate/db';
 import { newId } from '@tollgate/domain';
 import type { Kysely, Transaction } from 'kysely';
-import type { Principal, RequestInfo } from '../trpc/context.ts';
+import type { Principal } from '../auth/principal.ts';
+import type { RequestInfo } from '../request-info.ts';
 
 export interface AuditActor {
   type: 'user' | 'token' | 'system';

@@ -28,8 +28,9 @@ import {
 import { z } from 'zod';
 import { type AuditActor, actorOf, recordAudit, SYSTEM_ACTOR } from '../audit/record.ts';
 import { hashPassword, ZPassword } from '../auth/password.ts';
+import type { Principal } from '../auth/principal.ts';
+import type { RequestInfo } from '../request-info.ts';
 import type { Services } from '../services.ts';
-import type { Principal, RequestInfo } from '../trpc/context.ts';
 import { publishAfterCommit } from './publish.ts';
 
 /** Tollgate itself, e.g. the CLI run by an operator: no role checks apply. */

@@ -1,6 +1,7 @@
 import { TollgateError } from '@tollgate/domain';
 import { type AuditActor, actorOf, SYSTEM_ACTOR } from '../audit/record.ts';
-import type { Principal, RequestInfo } from '../trpc/context.ts';
+import type { Principal } from '../auth/principal.ts';
+import type { RequestInfo } from '../request-info.ts';
 
 /**
  * What the product resources (repositories, reviews, billing, wiki, stats) share: who acts, where the

@@ -1,7 +1,7 @@
 import { TollgateError } from '@tollgate/domain';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { authorizationHeaderOf } from '../auth/authorization-header.ts';
-import type { CookieOptions, RequestInfo } from '../trpc/context.ts';
+import type { CookieOptions, RequestInfo } from '../request-info.ts';
 import { itemsOf, type JsonSchema, type ObjectShape, typesOf } from './json-schema.ts';
 import { BODY_METHODS, type RestRouteEntry } from './route-table.ts';
 

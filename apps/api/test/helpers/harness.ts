@@ -15,9 +15,10 @@ import { pino } from 'pino';
 import { manualClock } from '../../src/clock.ts';
 import { loadEnv } from '../../src/env.ts';
 import type { RateLimiterServiceOptions } from '../../src/ratelimit/limiter.ts';
+import type { RequestInfo } from '../../src/request-info.ts';
 import { appRouter } from '../../src/routers/root.ts';
 import { createServices, type ServicesRuntime } from '../../src/services.ts';
-import { createContextInner, type RequestInfo } from '../../src/trpc/context.ts';
+import { createContextInner } from '../../src/trpc/context.ts';
 import { createCallerFactory } from '../../src/trpc/init.ts';
 
 const createCaller = createCallerFactory(appRouter);

@@ -12,7 +12,8 @@ import {
 } from '@tollgate/domain';
 import type { z } from 'zod';
 import { type AuditActor, actorOf, SYSTEM_ACTOR } from '../../audit/record.ts';
-import type { Principal, RequestInfo } from '../../trpc/context.ts';
+import type { Principal } from '../../auth/principal.ts';
+import type { RequestInfo } from '../../request-info.ts';
 
 /**
  * Tollgate itself acting in one organisation, e.g. the CLI run by an operator: owner authority there, but a

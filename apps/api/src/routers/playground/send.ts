@@ -1,13 +1,15 @@
 import { newId, problemDocument, TollgateError } from '@tollgate/domain';
 import type { FastifyRequest } from 'fastify';
+import type { SessionPrincipal } from '../../auth/principal.ts';
 import { getToken } from '../../core/tokens.ts';
+import type { RequestInfo } from '../../request-info.ts';
 import { pathOf, toRestError } from '../../rest/errors.ts';
 import { inputJsonSchema, type ObjectShape, objectShape } from '../../rest/json-schema.ts';
 import { buildOpenApiDocument, OPENAPI_DOCUMENT_PATH, REST_PREFIX } from '../../rest/openapi.ts';
 import { buildProcedureInput } from '../../rest/request.ts';
 import { type RestRouteEntry, restRouteTable } from '../../rest/route-table.ts';
 import type { Services } from '../../services.ts';
-import { createContextInner, type RequestInfo, type SessionPrincipal } from '../../trpc/context.ts';
+import { createContextInner } from '../../trpc/context.ts';
 import { sessionProcedure } from '../../trpc/procedures.ts';
 import {
   type TPlaygroundSendInput,
