@@ -6,6 +6,7 @@ import { TollgateError } from '@tollgate/domain';
 import { type FastifyTRPCPluginOptions, fastifyTRPCPlugin } from '@trpc/server/adapters/fastify';
 import Fastify, { type FastifyInstance, LogController, type onRequestHookHandler } from 'fastify';
 import type { Env } from './env.ts';
+import { DATABASE_UNAVAILABLE_MESSAGE, UNAVAILABLE_RETRY_AFTER_SECONDS } from './errors.ts';
 import { loggerOptions, requestLoggerFactory } from './logger.ts';
 import { REQUEST_ID_HEADER, requestIdGenerator } from './request-id.ts';
 import { answerClientError, MAX_PATH_PARAMETER_LENGTH, sendRestError, toRestError } from './rest/errors.ts';
@@ -14,11 +15,7 @@ import { restFacade } from './rest/plugin.ts';
 import type { CookieCodec } from './rest/request.ts';
 import { type AppRouter, appRouter } from './routers/root.ts';
 import type { Services } from './services.ts';
-import {
-  DATABASE_UNAVAILABLE_MESSAGE,
-  toTollgateError,
-  UNAVAILABLE_RETRY_AFTER_SECONDS,
-} from './trpc/errors.ts';
+import { toTollgateError } from './trpc/errors.ts';
 import { createFastifyContextFactory } from './trpc/fastify-context.ts';
 
 export interface ServerDeps {

@@ -1,6 +1,6 @@
 import { ERROR_CODES, ERRORS, type ErrorCode, problemDocument, TollgateError } from '@tollgate/domain';
 import { z } from 'zod';
-import { UNAVAILABLE_RETRY_AFTER_SECONDS } from '../trpc/errors.ts';
+import { UNAVAILABLE_RETRY_AFTER_SECONDS } from '../errors.ts';
 import { inputJsonSchema, type JsonSchema, objectShape, toJsonSchema } from './json-schema.ts';
 import { BODY_METHODS, type RestRouteEntry } from './route-table.ts';
 

@@ -1,7 +1,8 @@
 import type { Scope } from '@tollgate/domain';
 import { initTRPC, TRPCError } from '@trpc/server';
+import { knownTollgateError } from '../errors.ts';
 import type { Context } from './context.ts';
-import { knownTollgateError, toTollgateError, toTRPCError } from './errors.ts';
+import { toTollgateError, toTRPCError } from './errors.ts';
 import { assertStorableText } from './nul-character.ts';
 
 /** Where a procedure is served on the REST facade (/api/v1). */
