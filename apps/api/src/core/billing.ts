@@ -8,12 +8,17 @@ import {
   insertCreditLedgerEntry,
   listCreditLedgerPage,
 } from '@tollgate/db';
+import type {
+  TCreditLedgerEntry,
+  TGetCreditsRequest,
+  TGetCreditsResponse,
+  TGetUsageRequest,
+  TGetUsageResponse,
+  TPurchaseCreditsRequest,
+  TPurchaseCreditsResponse,
+} from '@tollgate/domain';
 import { newId, TollgateError } from '@tollgate/domain';
 import { recordAudit } from '../audit/record.ts';
-import type { TGetCreditsRequest, TGetCreditsResponse } from '../routers/billing/credits.types.ts';
-import type { TPurchaseCreditsRequest, TPurchaseCreditsResponse } from '../routers/billing/purchase.types.ts';
-import type { TCreditLedgerEntry } from '../routers/billing/shared.types.ts';
-import type { TGetUsageRequest, TGetUsageResponse } from '../routers/billing/usage.types.ts';
 import type { Services } from '../services.ts';
 import { enqueueWebhookEvent } from '../webhooks/outbox.ts';
 import {

@@ -1,6 +1,6 @@
 import { dailyApiRequests, organizationCounts, reviewStatistics } from '@tollgate/db';
+import type { TOrganizationStatsResponse } from '@tollgate/domain';
 import { TollgateError } from '@tollgate/domain';
-import type { TOrganizationStatsResponse } from '../routers/organization/stats.types.ts';
 import type { Services } from '../services.ts';
 import { lastUtcDays, organizationOf, type ProductActor } from './product-common.ts';
 

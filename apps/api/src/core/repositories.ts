@@ -11,16 +11,19 @@ import {
   type RepositoryUpdate,
   updateRepositoryById,
 } from '@tollgate/db';
-import { newId, TollgateError } from '@tollgate/domain';
-import { recordAudit } from '../audit/record.ts';
-import type { TCreateRepositoryRequest } from '../routers/repositories/create.types.ts';
-import type { TListRepositoriesRequest } from '../routers/repositories/list.types.ts';
+import type {
+  TCreateRepositoryRequest,
+  TListRepositoriesRequest,
+  TUpdateRepositoryRequest,
+} from '@tollgate/domain';
 import {
+  newId,
+  TollgateError,
   type TRepository,
   type TReviewSettings,
   ZReviewSettingsSchema,
-} from '../routers/repositories/shared.types.ts';
-import type { TUpdateRepositoryRequest } from '../routers/repositories/update.types.ts';
+} from '@tollgate/domain';
+import { recordAudit } from '../audit/record.ts';
 import type { Services } from '../services.ts';
 import {
   decodeCursor,

@@ -14,6 +14,16 @@ import {
   reviewStatistics,
   updateReviewById,
 } from '@tollgate/db';
+import type {
+  TFinding,
+  TListReviewsRequest,
+  TReview,
+  TReviewStatsRequest,
+  TReviewStatsResponse,
+  TReviewStatus,
+  TTriggerReviewRequest,
+  TUpdateReviewRequest,
+} from '@tollgate/domain';
 import {
   CREDITS_LOW_THRESHOLD,
   crossesCreditsLow,
@@ -22,11 +32,6 @@ import {
   TollgateError,
 } from '@tollgate/domain';
 import { recordAudit } from '../audit/record.ts';
-import type { TListReviewsRequest } from '../routers/reviews/list.types.ts';
-import type { TFinding, TReview, TReviewStatus } from '../routers/reviews/shared.types.ts';
-import type { TReviewStatsRequest, TReviewStatsResponse } from '../routers/reviews/stats.types.ts';
-import type { TTriggerReviewRequest } from '../routers/reviews/trigger.types.ts';
-import type { TUpdateReviewRequest } from '../routers/reviews/update.types.ts';
 import type { Services } from '../services.ts';
 import { enqueueWebhookEvent } from '../webhooks/outbox.ts';
 import {

@@ -15,6 +15,18 @@ import {
   type WebhookSubscriptionRow,
   type WebhookSubscriptionUpdate,
 } from '@tollgate/db';
+import type {
+  TCreateWebhookRequest,
+  TCreateWebhookResponse,
+  TListWebhookDeliveriesRequest,
+  TListWebhookEventsRequest,
+  TListWebhookEventsResponse,
+  TListWebhooksRequest,
+  TUpdateWebhookRequest,
+  TWebhookDelivery,
+  TWebhookEvent,
+  TWebhookSubscription,
+} from '@tollgate/domain';
 import {
   isWebhookEventType,
   newId,
@@ -24,19 +36,6 @@ import {
   type WebhookEventType,
 } from '@tollgate/domain';
 import { recordAudit } from '../audit/record.ts';
-import type { TCreateWebhookRequest, TCreateWebhookResponse } from '../routers/webhooks/create.types.ts';
-import type {
-  TListWebhookDeliveriesRequest,
-  TWebhookDelivery,
-} from '../routers/webhooks/deliveries.types.ts';
-import type {
-  TListWebhookEventsRequest,
-  TListWebhookEventsResponse,
-  TWebhookEvent,
-} from '../routers/webhooks/events.types.ts';
-import type { TListWebhooksRequest } from '../routers/webhooks/list.types.ts';
-import type { TWebhookSubscription } from '../routers/webhooks/shared.types.ts';
-import type { TUpdateWebhookRequest } from '../routers/webhooks/update.types.ts';
 import type { Services } from '../services.ts';
 import { hasPrivateHost, PRIVATE_DESTINATION_MESSAGE } from '../webhooks/destination.ts';
 import { newSigningSecret } from '../webhooks/secrets.ts';

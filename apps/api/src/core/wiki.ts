@@ -7,11 +7,14 @@ import {
   type WikiPageRow,
   type WikiPageSummaryRow,
 } from '@tollgate/db';
+import type {
+  TListWikiPagesRequest,
+  TPutWikiPageRequest,
+  TWikiPage,
+  TWikiPageSummary,
+} from '@tollgate/domain';
 import { newId, TollgateError } from '@tollgate/domain';
 import { recordAudit } from '../audit/record.ts';
-import type { TListWikiPagesRequest } from '../routers/wiki/list.types.ts';
-import type { TPutWikiPageRequest } from '../routers/wiki/put.types.ts';
-import type { TWikiPage, TWikiPageSummary } from '../routers/wiki/shared.types.ts';
 import type { Services } from '../services.ts';
 import {
   actingId,

@@ -1,6 +1,6 @@
+import { ZGetOrganizationOutputSchema } from '@tollgate/domain';
 import { getOrganization } from '../../core/organizations.ts';
 import { protectedProcedure } from '../../trpc/procedures.ts';
-import { ZGetOrganizationOutputSchema } from './get.types.ts';
 
 export const get = protectedProcedure
   .meta({

@@ -1,6 +1,7 @@
+import { ZOrganizationStatsResponseSchema } from '@tollgate/domain';
 import { getOrganizationStats } from '../../core/organization-stats.ts';
 import { protectedProcedure } from '../../trpc/procedures.ts';
-import { organizationStatsMeta, ZOrganizationStatsResponseSchema } from './stats.types.ts';
+import { organizationStatsMeta } from './organization.types.ts';
 
 export const stats = protectedProcedure
   .meta(organizationStatsMeta)

@@ -1,6 +1,7 @@
+import { ZUpdateOrganizationOutputSchema } from '@tollgate/domain';
 import { updateOrganization } from '../../core/organizations.ts';
 import { protectedProcedure } from '../../trpc/procedures.ts';
-import { ZUpdateOrganizationInputSchema, ZUpdateOrganizationOutputSchema } from './update.types.ts';
+import { ZUpdateOrganizationInputSchema } from './organization.types.ts';
 
 export const update = protectedProcedure
   .meta({

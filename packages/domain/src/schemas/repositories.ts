@@ -1,10 +1,10 @@
 import { z } from 'zod';
 
-export const REPOSITORIES_TAG = 'Repositories';
-
 /** How serious a finding is; a repository's `minSeverity` hides findings below it. */
 export const FINDING_SEVERITIES = ['info', 'warning', 'error'] as const;
+
 export const ZFindingSeveritySchema = z.enum(FINDING_SEVERITIES);
+
 export type TFindingSeverity = z.infer<typeof ZFindingSeveritySchema>;
 
 const ZIgnorePathsSchema = z
@@ -20,6 +20,7 @@ export const ZReviewSettingsSchema = z.strictObject({
   ),
   ignorePaths: ZIgnorePathsSchema.default([]),
 });
+
 export type TReviewSettings = z.infer<typeof ZReviewSettingsSchema>;
 
 /** A change to review settings: the fields given replace those stored, the others stay. */
@@ -52,6 +53,7 @@ export const ZBranchNameSchema = z
 
 /** A repository id in a path (`/repositories/{id}`); anything not of the caller's organisation is NOT_FOUND. */
 export const ZRepositoryIdSchema = z.string().trim().min(1).max(100).describe('The repository id (rep_…)');
+
 export const ZRepositoryIdInputSchema = z.object({ id: ZRepositoryIdSchema });
 
 export const ZRepositorySchema = z.object({
@@ -67,4 +69,52 @@ export const ZRepositorySchema = z.object({
   createdAt: z.string(),
   updatedAt: z.string(),
 });
+
 export type TRepository = z.infer<typeof ZRepositorySchema>;
+
+export const ZCreateRepositoryRequestSchema = z.object({
+  name: ZRepositoryNameSchema.describe('Unique within the organisation'),
+  url: ZRepositoryUrlSchema.optional(),
+  defaultBranch: ZBranchNameSchema.default('main'),
+  reviewSettings: ZReviewSettingsSchema.default({ autoReview: true, minSeverity: 'info', ignorePaths: [] }),
+});
+
+export type TCreateRepositoryRequest = z.infer<typeof ZCreateRepositoryRequestSchema>;
+
+export const ZCreateRepositoryResponseSchema = ZRepositorySchema;
+
+export const ZDeleteRepositoryRequestSchema = ZRepositoryIdInputSchema;
+
+export const ZDeleteRepositoryResponseSchema = z.void();
+
+export const ZGetRepositoryRequestSchema = ZRepositoryIdInputSchema;
+
+export const ZGetRepositoryResponseSchema = ZRepositorySchema;
+
+export const ZListRepositoriesRequestSchema = z
+  .object({
+    limit: z.coerce.number().int().min(1).max(100).default(20),
+    cursor: z.string().min(1).max(500).optional(),
+  })
+  .default({ limit: 20 });
+
+export type TListRepositoriesRequest = z.infer<typeof ZListRepositoriesRequestSchema>;
+
+export const ZListRepositoriesResponseSchema = z.object({
+  data: z.array(ZRepositorySchema),
+  nextCursor: z.string().nullable().describe('Pass as `cursor` for the next page; null on the last page'),
+});
+
+export const ZUpdateRepositoryRequestSchema = z.object({
+  id: ZRepositoryIdSchema,
+  name: ZRepositoryNameSchema.optional(),
+  url: ZRepositoryUrlSchema.nullable().optional().describe('null removes the URL'),
+  defaultBranch: ZBranchNameSchema.optional(),
+  reviewSettings: ZReviewSettingsPatchSchema.optional().describe(
+    'Fields given replace the stored ones; the others stay',
+  ),
+});
+
+export type TUpdateRepositoryRequest = z.infer<typeof ZUpdateRepositoryRequestSchema>;
+
+export const ZUpdateRepositoryResponseSchema = ZRepositorySchema;

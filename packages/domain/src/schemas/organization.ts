@@ -1,5 +1,22 @@
 import { z } from 'zod';
-import type { ProcedureMeta } from '../../trpc/init.ts';
+import { ZOrganizationPolicy } from '../policy/policy.ts';
+import { ZTier } from '../tier/tiers.ts';
+
+export const ZOrganizationSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  slug: z.string(),
+  tier: ZTier,
+  /** The policy in force (§5), every field resolved. */
+  policy: ZOrganizationPolicy,
+  /** The organisation's request limits (§6), counted across all its tokens. */
+  rateLimits: z.object({ perMinute: z.number().int(), perHour: z.number().int() }),
+  createdAt: z.string(),
+});
+
+export type TOrganization = z.infer<typeof ZOrganizationSchema>;
+
+export const ZGetOrganizationOutputSchema = ZOrganizationSchema;
 
 export const ZOrganizationStatsResponseSchema = z.object({
   repositories: z.number().int(),
@@ -23,14 +40,10 @@ export const ZOrganizationStatsResponseSchema = z.object({
     last30Days: z.number().int(),
   }),
 });
+
 export type TOrganizationStatsResponse = z.infer<typeof ZOrganizationStatsResponseSchema>;
 
-export const organizationStatsMeta = {
-  scope: 'organization:read',
-  rest: {
-    method: 'GET',
-    path: '/organization/stats',
-    summary: 'Counts of repositories, reviews, members and active tokens; credit balance; API requests',
-    tags: ['Organization'],
-  },
-} satisfies ProcedureMeta;
+export const ZUpdateOrganizationOutputSchema = ZOrganizationSchema.extend({
+  /** Live tokens the policy now in force would not allow; they keep working until their own expiry (§5). */
+  tokensBeyondPolicy: z.number().int().min(0),
+});
