@@ -23,7 +23,7 @@ import { seedDemo } from '../seed.ts';
 import type { Services } from '../services.ts';
 import type { ParsedCommand, PasswordSource } from './args.ts';
 import { formatCreatedToken, formatTokenList } from './format.ts';
-import type { CliIo } from './run.ts';
+import type { CliIo } from './io.ts';
 
 /** The operator running the CLI: Tollgate itself, recorded as `system` in the audit log. */
 const SYSTEM: SystemActor = { kind: 'system' };

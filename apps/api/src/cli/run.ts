@@ -13,14 +13,9 @@ import { loggerOptions } from '../logger.ts';
 import { createServices } from '../services.ts';
 import { type ParsedCommand, parseCommandLine, UsageError } from './args.ts';
 import { runCommand } from './commands.ts';
+import type { CliIo } from './io.ts';
 
-/** Where the CLI writes: stdout carries results only (one JSON value with --json), stderr everything else. */
-export interface CliIo {
-  stdout(text: string): void;
-  stderr(text: string): void;
-  /** All of standard input, for `--password-stdin`; absent: there is none. */
-  stdin?(): Promise<string>;
-}
+export type { CliIo } from './io.ts';
 
 async function readProcessStdin(): Promise<string> {
   const chunks: Buffer[] = [];

@@ -1,7 +1,7 @@
 import { findOrganizationById } from '@tollgate/db';
 import { resolvePolicy, TollgateError } from '@tollgate/domain';
-import type { SessionPrincipal } from '../auth/principal.ts';
 import type { Services } from '../services.ts';
+import type { SessionPrincipal } from './principal.ts';
 
 /**
  * Refuses a session-cookie call to the REST facade when the session's organisation allows only tokens there
