@@ -3,7 +3,8 @@ import { ERRORS } from '@tollgate/domain';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errorStatusesOf, type OpenApiDocument } from '../src/rest/openapi.ts';
-import { restRouteTable } from '../src/rest/route-table.ts';
+import { buildRouteTable } from '../src/rest/route-table.ts';
+import { appRouter } from '../src/routers/root.ts';
 import { buildServer } from '../src/server.ts';
 import { createTestHarness, type TestHarness } from './helpers/harness.ts';
 
@@ -17,7 +18,7 @@ describe('REST facade: OpenAPI document and /docs', () => {
   let h: TestHarness;
   let app: FastifyInstance;
   let document: OpenApiDocument;
-  const routes = restRouteTable();
+  const routes = buildRouteTable(appRouter);
   const operationOf = (method: string, path: string) =>
     document.paths[`/api/v1${path}`]?.[method.toLowerCase()] as Operation | undefined;
 

@@ -88,6 +88,13 @@ export {
   ZUpdateOrganizationOutputSchema,
 } from './schemas/organization.ts';
 export {
+  PLAYGROUND_METHODS,
+  type TPlaygroundSendInput,
+  type TPlaygroundSendOutput,
+  ZPlaygroundSendInputSchema,
+  ZPlaygroundSendOutputSchema,
+} from './schemas/playground.ts';
+export {
   FINDING_SEVERITIES,
   type TCreateRepositoryRequest,
   type TFindingSeverity,

@@ -1,7 +1,6 @@
 import type { Scope } from '@tollgate/domain';
 import type { AnyRouter } from '@trpc/server';
 import type { z } from 'zod';
-import { appRouter } from '../routers/root.ts';
 import type { ProcedureMeta, RestRoute } from '../trpc/init.ts';
 import { type ProcedureInvoker, type ProcedureRuntime, procedureInvoker } from './invoke.ts';
 
@@ -53,7 +52,7 @@ function isZodSchema(value: unknown): value is z.ZodType {
  * Nothing is listed by hand, so a procedure gets its endpoint (and its OpenAPI operation) by declaring it.
  * Throws at start-up on a route declared twice or a procedure whose meta cannot be served.
  */
-export function buildRouteTable(router: AnyRouter = appRouter): RestRouteEntry[] {
+export function buildRouteTable(router: AnyRouter): RestRouteEntry[] {
   const procedures = router._def.procedures as Record<string, { _def: ProcedureDefinition }>;
   const entries: RestRouteEntry[] = [];
   const seen = new Map<string, string>();
@@ -84,12 +83,4 @@ export function buildRouteTable(router: AnyRouter = appRouter): RestRouteEntry[]
     });
   }
   return entries;
-}
-
-let cached: RestRouteEntry[] | undefined;
-
-/** The route table of the app router (built once): what the REST plugin serves and the OpenAPI document lists. */
-export function restRouteTable(): readonly RestRouteEntry[] {
-  cached ??= buildRouteTable(appRouter);
-  return cached;
 }

@@ -1,7 +1,7 @@
 import type { CreateFastifyContextOptions } from '@trpc/server/adapters/fastify';
 import { authorizationHeaderOf } from '../auth/authorization-header.ts';
 import type { Services } from '../services.ts';
-import type { Context } from './context.ts';
+import type { Context, PlaygroundDispatcher } from './context.ts';
 
 function header(value: string | string[] | undefined): string | null {
   if (Array.isArray(value)) return value[0] ?? null;
@@ -9,9 +9,10 @@ function header(value: string | string[] | undefined): string | null {
 }
 
 /** Adapts a Fastify request/reply to the framework-free {@link Context} procedures use. */
-export function createFastifyContextFactory(services: Services) {
+export function createFastifyContextFactory(services: Services, playground?: PlaygroundDispatcher) {
   return ({ req, res }: CreateFastifyContextOptions): Context => ({
     services,
+    ...(playground ? { playground } : {}),
     request: {
       requestId: req.id,
       ip: req.ip,

@@ -21,6 +21,7 @@ export const ZPlaygroundSendInputSchema = z
     error: 'Choose one of your tokens or paste a token (one of tokenId and token).',
     path: ['tokenId'],
   });
+
 export type TPlaygroundSendInput = z.infer<typeof ZPlaygroundSendInputSchema>;
 
 export const ZPlaygroundSendOutputSchema = z.object({
@@ -33,4 +34,5 @@ export const ZPlaygroundSendOutputSchema = z.object({
   /** The JSON body (the §7 error body on failure); null for 204. */
   body: z.unknown(),
 });
+
 export type TPlaygroundSendOutput = z.infer<typeof ZPlaygroundSendOutputSchema>;
