@@ -21,6 +21,8 @@ export interface RestRouteEntry {
   summary: string;
   tags: string[];
   successStatus: 200 | 201 | 204;
+  /** The procedure's meta says it debits credits (402 INSUFFICIENT_CREDITS is documented). */
+  debitsCredits: boolean;
   /** Input parsers of the procedure (zod schemas), empty when it takes no input. */
   inputs: z.ZodType[];
   /** The output parser of the procedure, if it declares one. */
@@ -77,6 +79,7 @@ export function buildRouteTable(router: AnyRouter): RestRouteEntry[] {
       summary: rest.summary,
       tags: rest.tags,
       successStatus: rest.successStatus ?? 200,
+      debitsCredits: meta.debitsCredits === true,
       inputs: inputs.filter(isZodSchema),
       output: isZodSchema(output) ? output : null,
       invoke: procedureInvoker(procedurePath, procedure),

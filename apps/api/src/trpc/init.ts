@@ -23,6 +23,11 @@ export interface ProcedureMeta {
    * (e.g. `tokens.self`). The REST facade, the OpenAPI document and the playground read it from here.
    */
   scope?: Scope | null;
+  /**
+   * The procedure spends the organisation's credits, so it can answer 402 INSUFFICIENT_CREDITS: its REST
+   * operation documents that status (every other status follows from what the facade itself can produce).
+   */
+  debitsCredits?: boolean;
   rest?: RestRoute;
 }
 

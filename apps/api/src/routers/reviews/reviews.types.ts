@@ -35,6 +35,7 @@ export const reviewStatsMeta = {
 
 export const triggerReviewMeta = {
   scope: 'reviews:write',
+  debitsCredits: true,
   rest: {
     method: 'POST',
     path: '/reviews/trigger',
