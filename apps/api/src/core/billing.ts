@@ -21,6 +21,7 @@ import { newId, TollgateError } from '@tollgate/domain';
 import { recordAudit } from '../audit/record.ts';
 import type { Services } from '../services.ts';
 import { enqueueWebhookEvent } from '../webhooks/outbox.ts';
+import { auditActorOf, type CallOptions, type OrganizationActor } from './actor.ts';
 import {
   actingId,
   decodeCursor,
@@ -29,9 +30,6 @@ import {
   lastUtcDays,
   MICROS_PATTERN,
   organizationOf,
-  type ProductActor,
-  type ProductCallOptions,
-  productAuditActor,
   toPage,
 } from './product-common.ts';
 
@@ -53,7 +51,7 @@ function organizationNotFound(): TollgateError {
 /** The organisation's credit balance and a page of its ledger, newest entries first. */
 export async function getCredits(
   services: Services,
-  actor: ProductActor,
+  actor: OrganizationActor,
   input: TGetCreditsRequest,
 ): Promise<TGetCreditsResponse> {
   const organizationId = organizationOf(actor);
@@ -81,9 +79,9 @@ export async function getCredits(
  */
 export async function purchaseCredits(
   services: Services,
-  actor: ProductActor,
+  actor: OrganizationActor,
   input: TPurchaseCreditsRequest,
-  options: ProductCallOptions = {},
+  options: CallOptions = {},
 ): Promise<TPurchaseCreditsResponse> {
   const organizationId = organizationOf(actor);
   const now = services.clock.now();
@@ -101,7 +99,7 @@ export async function purchaseCredits(
     });
     await recordAudit(tx, {
       organizationId,
-      actor: productAuditActor(actor),
+      actor: auditActorOf(actor),
       action: 'credits.purchased',
       target: { type: 'credit_ledger_entry', id: entry.id },
       request: options.request ?? null,
@@ -124,7 +122,7 @@ export async function purchaseCredits(
  */
 export async function getUsage(
   services: Services,
-  actor: ProductActor,
+  actor: OrganizationActor,
   input: TGetUsageRequest,
 ): Promise<TGetUsageResponse> {
   const organizationId = organizationOf(actor);

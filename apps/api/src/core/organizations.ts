@@ -26,29 +26,14 @@ import {
   ZTier,
 } from '@tollgate/domain';
 import { z } from 'zod';
-import { type AuditActor, actorOf, recordAudit, SYSTEM_ACTOR } from '../audit/record.ts';
+import { recordAudit, SYSTEM_ACTOR } from '../audit/record.ts';
 import { hashPassword, ZPassword } from '../auth/password.ts';
-import type { Principal } from '../auth/principal.ts';
-import type { RequestInfo } from '../request-info.ts';
 import type { Services } from '../services.ts';
+import { type Actor, auditActorOf, type CallOptions } from './actor.ts';
 import { publishAfterCommit } from './publish.ts';
 
-/** Tollgate itself, e.g. the CLI run by an operator: no role checks apply. */
-export interface SystemActor {
-  kind: 'system';
-}
-
-/** Whoever asks for a change: a signed-in user, a token, or the system (CLI). */
-export type Actor = Principal | SystemActor;
-
-/** Where the request came from, for the audit entry; absent for the CLI. */
-export interface CallOptions {
-  request?: Pick<RequestInfo, 'ip' | 'userAgent'> | null;
-}
-
-export function auditActorOf(actor: Actor): AuditActor {
-  return actor.kind === 'system' ? SYSTEM_ACTOR : actorOf(actor);
-}
+export type { Actor, CallOptions, SystemActor } from './actor.ts';
+export { auditActorOf } from './actor.ts';
 
 /** A principal acts only in its own organisation; anything else does not exist for it. */
 export function assertActsIn(actor: Actor, organizationId: string): void {

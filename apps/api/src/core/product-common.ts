@@ -1,42 +1,22 @@
 import { TollgateError } from '@tollgate/domain';
-import { type AuditActor, actorOf, SYSTEM_ACTOR } from '../audit/record.ts';
-import type { Principal } from '../auth/principal.ts';
-import type { RequestInfo } from '../request-info.ts';
+import { auditActorOf, type OrganizationActor } from './actor.ts';
 
 /**
  * What the product resources (repositories, reviews, billing, wiki, stats) share: who acts, where the
  * request came from, and opaque list cursors.
  */
 
-/** Tollgate itself acting in one organisation (seed, CLI, the review engine run in process). */
-export interface SystemProductActor {
-  kind: 'system';
-  organizationId: string;
-}
-
-/** Whoever acts on the product: a signed-in user, a token, or the system. */
-export type ProductActor = Principal | SystemProductActor;
-
-/** Where the request came from, for the audit entry; absent for the system. */
-export interface ProductCallOptions {
-  request?: Pick<RequestInfo, 'ip' | 'userAgent'> | null;
-}
-
 /** The organisation an actor acts in; a principal is only ever shown its own organisation's resources. */
-export function organizationOf(actor: ProductActor): string {
+export function organizationOf(actor: OrganizationActor): string {
   if (actor.organizationId === null) {
     throw new TollgateError('FORBIDDEN', 'You are not a member of any organisation.');
   }
   return actor.organizationId;
 }
 
-export function productAuditActor(actor: ProductActor): AuditActor {
-  return actor.kind === 'system' ? SYSTEM_ACTOR : actorOf(actor);
-}
-
 /** The id stored as "created by" / "updated by": the user or token acting, null for the system. */
-export function actingId(actor: ProductActor): string | null {
-  return productAuditActor(actor).id;
+export function actingId(actor: OrganizationActor): string | null {
+  return auditActorOf(actor).id;
 }
 
 export interface Page<T> {

@@ -25,15 +25,13 @@ import {
 } from '@tollgate/domain';
 import { recordAudit } from '../audit/record.ts';
 import type { Services } from '../services.ts';
+import { auditActorOf, type CallOptions, type OrganizationActor } from './actor.ts';
 import {
   decodeCursor,
   encodeCursor,
   isUniqueViolation,
   organizationOf,
   type Page,
-  type ProductActor,
-  type ProductCallOptions,
-  productAuditActor,
   toPage,
 } from './product-common.ts';
 
@@ -76,7 +74,7 @@ function nameTaken(name: string): TollgateError {
 /** A page of the organisation's repositories in name order. */
 export async function listRepositories(
   services: Services,
-  actor: ProductActor,
+  actor: OrganizationActor,
   input: TListRepositoriesRequest,
 ): Promise<Page<TRepository>> {
   const organizationId = organizationOf(actor);
@@ -88,7 +86,7 @@ export async function listRepositories(
 /** One repository of the actor's organisation; NOT_FOUND for any other. */
 export async function getRepository(
   services: Services,
-  actor: ProductActor,
+  actor: OrganizationActor,
   input: { id: string },
 ): Promise<TRepository> {
   const row = await findRepositoryById(services.db, organizationOf(actor), input.id);
@@ -99,9 +97,9 @@ export async function getRepository(
 /** Adds a repository and its `repository.created` audit entry in one transaction; a taken name is CONFLICT. */
 export async function createRepository(
   services: Services,
-  actor: ProductActor,
+  actor: OrganizationActor,
   input: TCreateRepositoryRequest,
-  options: ProductCallOptions = {},
+  options: CallOptions = {},
 ): Promise<TRepository> {
   const organizationId = organizationOf(actor);
   const now = services.clock.now();
@@ -119,7 +117,7 @@ export async function createRepository(
       });
       await recordAudit(tx, {
         organizationId,
-        actor: productAuditActor(actor),
+        actor: auditActorOf(actor),
         action: 'repository.created',
         target: { type: 'repository', id: inserted.id },
         request: options.request ?? null,
@@ -145,9 +143,9 @@ export async function createRepository(
  */
 export async function updateRepository(
   services: Services,
-  actor: ProductActor,
+  actor: OrganizationActor,
   input: TUpdateRepositoryRequest,
-  options: ProductCallOptions = {},
+  options: CallOptions = {},
 ): Promise<TRepository> {
   const organizationId = organizationOf(actor);
   const now = services.clock.now();
@@ -190,7 +188,7 @@ export async function updateRepository(
       if (!updated) throw repositoryNotFound();
       await recordAudit(tx, {
         organizationId,
-        actor: productAuditActor(actor),
+        actor: auditActorOf(actor),
         action: 'repository.updated',
         target: { type: 'repository', id: current.id },
         request: options.request ?? null,
@@ -208,9 +206,9 @@ export async function updateRepository(
 /** Removes a repository (its reviews go with it) with the `repository.deleted` audit entry in one transaction. */
 export async function deleteRepository(
   services: Services,
-  actor: ProductActor,
+  actor: OrganizationActor,
   input: { id: string },
-  options: ProductCallOptions = {},
+  options: CallOptions = {},
 ): Promise<void> {
   const organizationId = organizationOf(actor);
   await services.db.transaction().execute(async (tx: Executor) => {
@@ -222,7 +220,7 @@ export async function deleteRepository(
     if (!deleted) throw repositoryNotFound();
     await recordAudit(tx, {
       organizationId,
-      actor: productAuditActor(actor),
+      actor: auditActorOf(actor),
       action: 'repository.deleted',
       target: { type: 'repository', id: deleted.id },
       request: options.request ?? null,

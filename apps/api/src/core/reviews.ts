@@ -34,6 +34,7 @@ import {
 import { recordAudit } from '../audit/record.ts';
 import type { Services } from '../services.ts';
 import { enqueueWebhookEvent } from '../webhooks/outbox.ts';
+import { auditActorOf, type CallOptions, type OrganizationActor } from './actor.ts';
 import {
   actingId,
   decodeCursor,
@@ -42,9 +43,6 @@ import {
   MICROS_PATTERN,
   organizationOf,
   type Page,
-  type ProductActor,
-  type ProductCallOptions,
-  productAuditActor,
   toPage,
 } from './product-common.ts';
 import { repositoryNotFound } from './repositories.ts';
@@ -94,7 +92,7 @@ function reviewNotFound(): TollgateError {
 /** A page of the organisation's reviews, newest first, optionally of one repository and one status. */
 export async function listReviews(
   services: Services,
-  actor: ProductActor,
+  actor: OrganizationActor,
   input: TListReviewsRequest,
 ): Promise<Page<TReview>> {
   const organizationId = organizationOf(actor);
@@ -113,7 +111,7 @@ export async function listReviews(
 /** One review of the actor's organisation; NOT_FOUND for any other. */
 export async function getReview(
   services: Services,
-  actor: ProductActor,
+  actor: OrganizationActor,
   input: { id: string },
 ): Promise<TReview> {
   const row = await findReviewById(services.db, organizationOf(actor), input.id);
@@ -124,7 +122,7 @@ export async function getReview(
 /** Counts by status, average findings of completed reviews and credits spent (optionally of one repository). */
 export async function getReviewStats(
   services: Services,
-  actor: ProductActor,
+  actor: OrganizationActor,
   input: TReviewStatsRequest,
 ): Promise<TReviewStatsResponse> {
   const stats = await reviewStatistics(services.db, {
@@ -151,9 +149,9 @@ function creditWord(count: number): string {
  */
 export async function triggerReview(
   services: Services,
-  actor: ProductActor,
+  actor: OrganizationActor,
   input: TTriggerReviewRequest,
-  options: ProductCallOptions = {},
+  options: CallOptions = {},
 ): Promise<TReview> {
   const organizationId = organizationOf(actor);
   const now = services.clock.now();
@@ -193,7 +191,7 @@ export async function triggerReview(
     });
     await recordAudit(tx, {
       organizationId,
-      actor: productAuditActor(actor),
+      actor: auditActorOf(actor),
       action: 'review.triggered',
       target: { type: 'review', id: review.id },
       request: options.request ?? null,
@@ -233,9 +231,9 @@ export async function triggerReview(
  */
 export async function updateReview(
   services: Services,
-  actor: ProductActor,
+  actor: OrganizationActor,
   input: TUpdateReviewRequest,
-  options: ProductCallOptions = {},
+  options: CallOptions = {},
 ): Promise<TReview> {
   const organizationId = organizationOf(actor);
   const now = services.clock.now();
@@ -264,7 +262,7 @@ export async function updateReview(
     if (!updated) throw reviewNotFound();
     await recordAudit(tx, {
       organizationId,
-      actor: productAuditActor(actor),
+      actor: auditActorOf(actor),
       action: 'review.updated',
       target: { type: 'review', id: current.id },
       request: options.request ?? null,

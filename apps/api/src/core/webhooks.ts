@@ -39,6 +39,7 @@ import { recordAudit } from '../audit/record.ts';
 import type { Services } from '../services.ts';
 import { hasPrivateHost, PRIVATE_DESTINATION_MESSAGE } from '../webhooks/destination.ts';
 import { newSigningSecret } from '../webhooks/secrets.ts';
+import { auditActorOf, type CallOptions, type OrganizationActor } from './actor.ts';
 import {
   decodeCursor,
   encodeCursor,
@@ -46,9 +47,6 @@ import {
   MICROS_PATTERN,
   organizationOf,
   type Page,
-  type ProductActor,
-  type ProductCallOptions,
-  productAuditActor,
   toPage,
 } from './product-common.ts';
 
@@ -88,7 +86,7 @@ function position(cursor: string | undefined) {
 /** A page of the organisation's subscriptions, newest first. */
 export async function listWebhooks(
   services: Services,
-  actor: ProductActor,
+  actor: OrganizationActor,
   input: TListWebhooksRequest,
 ): Promise<Page<TWebhookSubscription>> {
   const organizationId = organizationOf(actor);
@@ -104,7 +102,7 @@ export async function listWebhooks(
 /** One subscription of the actor's organisation; NOT_FOUND for any other. */
 export async function getWebhook(
   services: Services,
-  actor: ProductActor,
+  actor: OrganizationActor,
   input: { id: string },
 ): Promise<TWebhookSubscription> {
   const row = await findWebhookSubscriptionById(services.db, organizationOf(actor), input.id);
@@ -129,9 +127,9 @@ function assertDeliverableUrl(services: Services, url: string): void {
  */
 export async function createWebhook(
   services: Services,
-  actor: ProductActor,
+  actor: OrganizationActor,
   input: TCreateWebhookRequest,
-  options: ProductCallOptions = {},
+  options: CallOptions = {},
 ): Promise<TCreateWebhookResponse> {
   assertDeliverableUrl(services, input.url);
   const organizationId = organizationOf(actor);
@@ -153,7 +151,7 @@ export async function createWebhook(
     });
     await recordAudit(tx, {
       organizationId,
-      actor: productAuditActor(actor),
+      actor: auditActorOf(actor),
       action: 'webhook.created',
       target: { type: 'webhook', id },
       request: options.request ?? null,
@@ -170,9 +168,9 @@ export async function createWebhook(
  */
 export async function updateWebhook(
   services: Services,
-  actor: ProductActor,
+  actor: OrganizationActor,
   input: TUpdateWebhookRequest,
-  options: ProductCallOptions = {},
+  options: CallOptions = {},
 ): Promise<TWebhookSubscription> {
   if (input.url !== undefined) assertDeliverableUrl(services, input.url);
   const organizationId = organizationOf(actor);
@@ -206,7 +204,7 @@ export async function updateWebhook(
     if (!updated) throw webhookNotFound();
     await recordAudit(tx, {
       organizationId,
-      actor: productAuditActor(actor),
+      actor: auditActorOf(actor),
       action: 'webhook.updated',
       target: { type: 'webhook', id: current.id },
       request: options.request ?? null,
@@ -220,9 +218,9 @@ export async function updateWebhook(
 /** Deletes a subscription (its deliveries and attempts go with it) with the `webhook.deleted` audit entry. */
 export async function deleteWebhook(
   services: Services,
-  actor: ProductActor,
+  actor: OrganizationActor,
   input: { id: string },
-  options: ProductCallOptions = {},
+  options: CallOptions = {},
 ): Promise<void> {
   const organizationId = organizationOf(actor);
   await services.db.transaction().execute(async (tx: Executor) => {
@@ -230,7 +228,7 @@ export async function deleteWebhook(
     if (!deleted) throw webhookNotFound();
     await recordAudit(tx, {
       organizationId,
-      actor: productAuditActor(actor),
+      actor: auditActorOf(actor),
       action: 'webhook.deleted',
       target: { type: 'webhook', id: deleted.id },
       request: options.request ?? null,
@@ -244,7 +242,7 @@ const CATALOGUE = WEBHOOK_EVENT_TYPES.map((type) => ({ type, description: WEBHOO
 /** The event catalogue, and a page of the organisation's events from the outbox, newest first. */
 export async function listWebhookEvents(
   services: Services,
-  actor: ProductActor,
+  actor: OrganizationActor,
   input: TListWebhookEventsRequest,
 ): Promise<TListWebhookEventsResponse> {
   const organizationId = organizationOf(actor);
@@ -273,7 +271,7 @@ function toAttemptObject(row: WebhookDeliveryAttemptRow) {
 /** A page of a subscription's deliveries, newest first, each with its attempts (newest first). */
 export async function listWebhookDeliveries(
   services: Services,
-  actor: ProductActor,
+  actor: OrganizationActor,
   input: TListWebhookDeliveriesRequest,
 ): Promise<Page<TWebhookDelivery>> {
   const organizationId = organizationOf(actor);

@@ -12,25 +12,16 @@ import {
 } from '@tollgate/domain';
 import type { z } from 'zod';
 import { type AuditActor, actorOf, SYSTEM_ACTOR } from '../../audit/record.ts';
-import type { Principal } from '../../auth/principal.ts';
-import type { RequestInfo } from '../../request-info.ts';
+import type { CallOptions, OrganizationActor, OrganizationSystemActor } from '../actor.ts';
 
-/**
- * Tollgate itself acting in one organisation, e.g. the CLI run by an operator: owner authority there, but a
- * personal token is still bounded by its subject's role ceiling.
- */
-export interface SystemActor {
-  kind: 'system';
-  organizationId: string;
-}
+/** Tollgate itself acting in one organisation (core/actor.ts), as the token functions take it. */
+export type SystemActor = OrganizationSystemActor;
 
 /** Whoever asks for a token change: a signed-in user, a token, or the system (CLI). */
-export type TokenActor = Principal | SystemActor;
+export type TokenActor = OrganizationActor;
 
 /** Where the request came from, for the audit entry; absent for the CLI. */
-export interface TokenCallOptions {
-  request?: Pick<RequestInfo, 'ip' | 'userAgent'> | null;
-}
+export type TokenCallOptions = CallOptions;
 
 /** What an actor may do with tokens, worked out once per call. */
 export interface Authority {
