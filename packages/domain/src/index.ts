@@ -61,6 +61,13 @@ export {
   ZRole,
 } from './role/roles.ts';
 export {
+  type TAuditLogEntry,
+  type TListAuditLogsInput,
+  ZAuditLogEntrySchema,
+  ZListAuditLogsInputSchema,
+  ZListAuditLogsOutputSchema,
+} from './schemas/audit.ts';
+export {
   MAX_USAGE_DAYS,
   type TCreditLedgerEntry,
   type TGetCreditsRequest,
@@ -79,6 +86,20 @@ export {
   ZUsageDaySchema,
 } from './schemas/billing.ts';
 export { MAX_INTEGER_COLUMN } from './schemas/bounds.ts';
+export {
+  type TChangeMemberRoleInput,
+  type TListMembersInput,
+  type TMember,
+  type TRemoveMemberInput,
+  ZAddMemberOutputSchema,
+  ZChangeMemberRoleInputSchema,
+  ZChangeMemberRoleOutputSchema,
+  ZListMembersInputSchema,
+  ZListMembersOutputSchema,
+  ZMemberSchema,
+  ZRemoveMemberInputSchema,
+  ZRemoveMemberOutputSchema,
+} from './schemas/members.ts';
 export {
   type TOrganization,
   type TOrganizationStatsResponse,

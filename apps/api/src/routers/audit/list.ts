@@ -1,7 +1,7 @@
 import { type AuditLogCursor, listAuditLogs } from '@tollgate/db';
-import { TollgateError } from '@tollgate/domain';
+import { TollgateError, ZListAuditLogsInputSchema, ZListAuditLogsOutputSchema } from '@tollgate/domain';
 import { protectedProcedure } from '../../trpc/procedures.ts';
-import { ZListAuditLogsInputSchema, ZListAuditLogsOutputSchema } from './list.types.ts';
+import { listAuditLogsMeta } from './audit.types.ts';
 
 function encodeCursor(entry: { cursorCreatedAt: string; id: string }): string {
   return Buffer.from(JSON.stringify([entry.cursorCreatedAt, entry.id])).toString('base64url');
@@ -31,16 +31,8 @@ function decodeCursor(cursor: string): AuditLogCursor {
 }
 
 /** The organisation's audit log, newest first, with filters and an opaque cursor over (createdAt, id). */
-export const list = protectedProcedure
-  .meta({
-    scope: 'audit:read',
-    rest: {
-      method: 'GET',
-      path: '/audit-logs',
-      summary: 'List audit log entries (filters: actor, action, target, from, to)',
-      tags: ['Audit log'],
-    },
-  })
+export const listAuditLogsProcedure = protectedProcedure
+  .meta(listAuditLogsMeta)
   .input(ZListAuditLogsInputSchema)
   .output(ZListAuditLogsOutputSchema)
   .query(async ({ ctx, input }) => {

@@ -16,3 +16,23 @@ export const organizationStatsMeta = {
 export const ZUpdateOrganizationInputSchema = ZUpdateOrganizationInput;
 
 export type TUpdateOrganizationInput = z.infer<typeof ZUpdateOrganizationInputSchema>;
+
+export const getOrganizationMeta = {
+  scope: 'organization:read',
+  rest: {
+    method: 'GET',
+    path: '/organization',
+    summary: 'Get the organisation, its token policy and its rate limits',
+    tags: ['Organization'],
+  },
+} satisfies ProcedureMeta;
+
+export const updateOrganizationMeta = {
+  scope: 'organization:write',
+  rest: {
+    method: 'PATCH',
+    path: '/organization',
+    summary: 'Rename the organisation or change its token policy',
+    tags: ['Organization'],
+  },
+} satisfies ProcedureMeta;

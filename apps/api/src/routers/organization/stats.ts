@@ -3,7 +3,7 @@ import { getOrganizationStats } from '../../core/organization-stats.ts';
 import { protectedProcedure } from '../../trpc/procedures.ts';
 import { organizationStatsMeta } from './organization.types.ts';
 
-export const stats = protectedProcedure
+export const organizationStatsProcedure = protectedProcedure
   .meta(organizationStatsMeta)
   .output(ZOrganizationStatsResponseSchema)
   .query(({ ctx }) => getOrganizationStats(ctx.services, ctx.principal));

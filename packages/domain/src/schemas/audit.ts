@@ -19,6 +19,7 @@ export const ZListAuditLogsInputSchema = z
     path: ['from'],
   })
   .default({ limit: 20 });
+
 export type TListAuditLogsInput = z.infer<typeof ZListAuditLogsInputSchema>;
 
 export const ZAuditLogEntrySchema = z.object({
@@ -36,6 +37,7 @@ export const ZAuditLogEntrySchema = z.object({
   detail: z.record(z.string(), z.unknown()),
   createdAt: z.string(),
 });
+
 export type TAuditLogEntry = z.infer<typeof ZAuditLogEntrySchema>;
 
 export const ZListAuditLogsOutputSchema = z.object({
