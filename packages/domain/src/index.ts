@@ -8,6 +8,13 @@ export {
 } from './encoding/base62.ts';
 export { crc32 } from './encoding/crc32.ts';
 export {
+  CURSOR_ID,
+  CURSOR_MICROS,
+  CURSOR_TIMESTAMPTZ,
+  decodeCursor,
+  encodeCursor,
+} from './encoding/cursor.ts';
+export {
   ERROR_CODES,
   ERRORS,
   type ErrorBody,
@@ -108,6 +115,7 @@ export {
   ZOrganizationStatsResponseSchema,
   ZUpdateOrganizationOutputSchema,
 } from './schemas/organization.ts';
+export { type Page, ZNextCursor, ZPage, ZPageCursor, ZPageLimit } from './schemas/page.ts';
 export {
   PLAYGROUND_METHODS,
   type TPlaygroundSendInput,
@@ -241,15 +249,12 @@ export {
   ZDeleteWebhookResponseSchema,
   ZGetWebhookRequestSchema,
   ZGetWebhookResponseSchema,
-  ZListCursorSchema,
-  ZListLimitSchema,
   ZListWebhookDeliveriesRequestSchema,
   ZListWebhookDeliveriesResponseSchema,
   ZListWebhookEventsRequestSchema,
   ZListWebhookEventsResponseSchema,
   ZListWebhooksRequestSchema,
   ZListWebhooksResponseSchema,
-  ZNextCursorSchema,
   ZUpdateWebhookRequestSchema,
   ZUpdateWebhookResponseSchema,
   ZWebhookAttemptSchema,

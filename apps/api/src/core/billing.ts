@@ -17,21 +17,12 @@ import type {
   TPurchaseCreditsRequest,
   TPurchaseCreditsResponse,
 } from '@tollgate/domain';
-import { newId, TollgateError } from '@tollgate/domain';
+import { CURSOR_ID, CURSOR_MICROS, decodeCursor, encodeCursor, newId, TollgateError } from '@tollgate/domain';
 import { recordAudit } from '../audit/record.ts';
 import type { Services } from '../services.ts';
 import { enqueueWebhookEvent } from '../webhooks/outbox.ts';
 import { auditActorOf, type CallOptions, type OrganizationActor } from './actor.ts';
-import {
-  actingId,
-  decodeCursor,
-  encodeCursor,
-  ID_PATTERN,
-  lastUtcDays,
-  MICROS_PATTERN,
-  organizationOf,
-  toPage,
-} from './product-common.ts';
+import { actingId, lastUtcDays, organizationOf, toPage } from './product-common.ts';
 
 export function toLedgerEntryObject(row: CreditLedgerEntryRow): TCreditLedgerEntry {
   return {
@@ -56,7 +47,7 @@ export async function getCredits(
 ): Promise<TGetCreditsResponse> {
   const organizationId = organizationOf(actor);
   const after =
-    input.cursor === undefined ? undefined : decodeCursor(input.cursor, [MICROS_PATTERN, ID_PATTERN]);
+    input.cursor === undefined ? undefined : decodeCursor(input.cursor, [CURSOR_MICROS, CURSOR_ID]);
   const [balance, rows] = await Promise.all([
     findCreditBalance(services.db, organizationId),
     listCreditLedgerPage(services.db, {

@@ -17,6 +17,8 @@ import type {
   TUpdateRepositoryRequest,
 } from '@tollgate/domain';
 import {
+  decodeCursor,
+  encodeCursor,
   newId,
   TollgateError,
   type TRepository,
@@ -26,14 +28,7 @@ import {
 import { recordAudit } from '../audit/record.ts';
 import type { Services } from '../services.ts';
 import { auditActorOf, type CallOptions, type OrganizationActor } from './actor.ts';
-import {
-  decodeCursor,
-  encodeCursor,
-  isUniqueViolation,
-  organizationOf,
-  type Page,
-  toPage,
-} from './product-common.ts';
+import { isUniqueViolation, organizationOf, type Page, toPage } from './product-common.ts';
 
 const DEFAULT_REVIEW_SETTINGS: TReviewSettings = ZReviewSettingsSchema.parse({});
 

@@ -26,7 +26,11 @@ import type {
 } from '@tollgate/domain';
 import {
   CREDITS_LOW_THRESHOLD,
+  CURSOR_ID,
+  CURSOR_MICROS,
   crossesCreditsLow,
+  decodeCursor,
+  encodeCursor,
   newId,
   REVIEW_CREDIT_COST,
   TollgateError,
@@ -35,16 +39,7 @@ import { recordAudit } from '../audit/record.ts';
 import type { Services } from '../services.ts';
 import { enqueueWebhookEvent } from '../webhooks/outbox.ts';
 import { auditActorOf, type CallOptions, type OrganizationActor } from './actor.ts';
-import {
-  actingId,
-  decodeCursor,
-  encodeCursor,
-  ID_PATTERN,
-  MICROS_PATTERN,
-  organizationOf,
-  type Page,
-  toPage,
-} from './product-common.ts';
+import { actingId, organizationOf, type Page, toPage } from './product-common.ts';
 import { repositoryNotFound } from './repositories.ts';
 
 /**
@@ -97,7 +92,7 @@ export async function listReviews(
 ): Promise<Page<TReview>> {
   const organizationId = organizationOf(actor);
   const after =
-    input.cursor === undefined ? undefined : decodeCursor(input.cursor, [MICROS_PATTERN, ID_PATTERN]);
+    input.cursor === undefined ? undefined : decodeCursor(input.cursor, [CURSOR_MICROS, CURSOR_ID]);
   const rows = await listReviewPage(services.db, {
     organizationId,
     repositoryId: input.repositoryId,

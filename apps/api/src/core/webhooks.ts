@@ -28,6 +28,10 @@ import type {
   TWebhookSubscription,
 } from '@tollgate/domain';
 import {
+  CURSOR_ID,
+  CURSOR_MICROS,
+  decodeCursor,
+  encodeCursor,
   isWebhookEventType,
   newId,
   TollgateError,
@@ -40,15 +44,7 @@ import type { Services } from '../services.ts';
 import { hasPrivateHost, PRIVATE_DESTINATION_MESSAGE } from '../webhooks/destination.ts';
 import { newSigningSecret } from '../webhooks/secrets.ts';
 import { auditActorOf, type CallOptions, type OrganizationActor } from './actor.ts';
-import {
-  decodeCursor,
-  encodeCursor,
-  ID_PATTERN,
-  MICROS_PATTERN,
-  organizationOf,
-  type Page,
-  toPage,
-} from './product-common.ts';
+import { organizationOf, type Page, toPage } from './product-common.ts';
 
 /** The subscription as callers see it: never the secret, only the start of it. */
 export function toWebhookObject(row: WebhookSubscriptionRow): TWebhookSubscription {
@@ -79,7 +75,7 @@ function webhookNotFound(): TollgateError {
 
 function position(cursor: string | undefined) {
   if (cursor === undefined) return undefined;
-  const [createdAtMicros, id] = decodeCursor(cursor, [MICROS_PATTERN, ID_PATTERN]) as [string, string];
+  const [createdAtMicros, id] = decodeCursor(cursor, [CURSOR_MICROS, CURSOR_ID]) as [string, string];
   return { createdAtMicros, id };
 }
 
@@ -90,7 +86,7 @@ export async function listWebhooks(
   input: TListWebhooksRequest,
 ): Promise<Page<TWebhookSubscription>> {
   const organizationId = organizationOf(actor);
-  const beforeId = input.cursor === undefined ? undefined : decodeCursor(input.cursor, [ID_PATTERN])[0];
+  const beforeId = input.cursor === undefined ? undefined : decodeCursor(input.cursor, [CURSOR_ID])[0];
   const rows = await listWebhookSubscriptionPage(services.db, {
     organizationId,
     limit: input.limit + 1,

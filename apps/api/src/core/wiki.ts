@@ -13,11 +13,11 @@ import type {
   TWikiPage,
   TWikiPageSummary,
 } from '@tollgate/domain';
-import { newId, TollgateError } from '@tollgate/domain';
+import { decodeCursor, encodeCursor, newId, TollgateError } from '@tollgate/domain';
 import { recordAudit } from '../audit/record.ts';
 import type { Services } from '../services.ts';
 import { auditActorOf, type CallOptions, type OrganizationActor } from './actor.ts';
-import { actingId, decodeCursor, encodeCursor, organizationOf, type Page, toPage } from './product-common.ts';
+import { actingId, organizationOf, type Page, toPage } from './product-common.ts';
 
 const SLUG_PATTERN = /^[a-z0-9][a-z0-9-]{0,99}$/;
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ZPage, ZPageCursor, ZPageLimit } from './page.ts';
 
 export const ZListAuditLogsInputSchema = z
   .object({
@@ -11,8 +12,8 @@ export const ZListAuditLogsInputSchema = z
     /** Inclusive bounds, ISO 8601 with an offset (e.g. 2026-01-31T00:00:00Z). */
     from: z.iso.datetime({ offset: true }).optional(),
     to: z.iso.datetime({ offset: true }).optional(),
-    limit: z.coerce.number().int().min(1).max(100).default(20),
-    cursor: z.string().min(1).max(500).optional(),
+    limit: ZPageLimit,
+    cursor: ZPageCursor,
   })
   .refine((input) => !input.from || !input.to || Date.parse(input.from) <= Date.parse(input.to), {
     error: '"from" must not be after "to"',
@@ -40,7 +41,4 @@ export const ZAuditLogEntrySchema = z.object({
 
 export type TAuditLogEntry = z.infer<typeof ZAuditLogEntrySchema>;
 
-export const ZListAuditLogsOutputSchema = z.object({
-  data: z.array(ZAuditLogEntrySchema),
-  nextCursor: z.string().nullable(),
-});
+export const ZListAuditLogsOutputSchema = ZPage(ZAuditLogEntrySchema);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { MAX_CREDIT_PURCHASE, MIN_CREDIT_PURCHASE } from '../billing/credits.ts';
+import { ZPageCursor, ZPageLimit } from './page.ts';
 
 export const ZCreditLedgerEntrySchema = z.object({
   id: z.string(),
@@ -17,8 +18,8 @@ export type TCreditLedgerEntry = z.infer<typeof ZCreditLedgerEntrySchema>;
 
 export const ZGetCreditsRequestSchema = z
   .object({
-    limit: z.coerce.number().int().min(1).max(100).default(20).describe('Ledger entries per page'),
-    cursor: z.string().min(1).max(500).optional(),
+    limit: ZPageLimit.describe('Ledger entries per page'),
+    cursor: ZPageCursor,
   })
   .default({ limit: 20 });
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ZId } from '../id/ids.ts';
 import { ZRole } from '../role/roles.ts';
+import { ZPage, ZPageCursor, ZPageLimit } from './page.ts';
 
 export const ZMemberSchema = z.object({
   userId: z.string(),
@@ -22,17 +23,14 @@ export type TMember = z.infer<typeof ZMemberSchema>;
 
 export const ZListMembersInputSchema = z
   .object({
-    limit: z.coerce.number().int().min(1).max(100).default(20),
-    cursor: z.string().min(1).max(500).optional(),
+    limit: ZPageLimit,
+    cursor: ZPageCursor,
   })
   .default({ limit: 20 });
 
 export type TListMembersInput = z.infer<typeof ZListMembersInputSchema>;
 
-export const ZListMembersOutputSchema = z.object({
-  data: z.array(ZMemberSchema),
-  nextCursor: z.string().nullable(),
-});
+export const ZListMembersOutputSchema = ZPage(ZMemberSchema);
 
 export const ZRemoveMemberInputSchema = z.object({ userId: ZId('user') });
 

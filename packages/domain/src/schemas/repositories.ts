@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ZPage, ZPageCursor, ZPageLimit } from './page.ts';
 
 /** How serious a finding is; a repository's `minSeverity` hides findings below it. */
 export const FINDING_SEVERITIES = ['info', 'warning', 'error'] as const;
@@ -93,17 +94,14 @@ export const ZGetRepositoryResponseSchema = ZRepositorySchema;
 
 export const ZListRepositoriesRequestSchema = z
   .object({
-    limit: z.coerce.number().int().min(1).max(100).default(20),
-    cursor: z.string().min(1).max(500).optional(),
+    limit: ZPageLimit,
+    cursor: ZPageCursor,
   })
   .default({ limit: 20 });
 
 export type TListRepositoriesRequest = z.infer<typeof ZListRepositoriesRequestSchema>;
 
-export const ZListRepositoriesResponseSchema = z.object({
-  data: z.array(ZRepositorySchema),
-  nextCursor: z.string().nullable().describe('Pass as `cursor` for the next page; null on the last page'),
-});
+export const ZListRepositoriesResponseSchema = ZPage(ZRepositorySchema);
 
 export const ZUpdateRepositoryRequestSchema = z.object({
   id: ZRepositoryIdSchema,

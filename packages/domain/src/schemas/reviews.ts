@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { MAX_INTEGER_COLUMN } from './bounds.ts';
+import { ZPage, ZPageCursor, ZPageLimit } from './page.ts';
 import { ZFindingSeveritySchema } from './repositories.ts';
 
 export const REVIEW_STATUSES = ['queued', 'running', 'completed', 'failed', 'cancelled'] as const;
@@ -63,17 +64,14 @@ export const ZListReviewsRequestSchema = z
   .object({
     repositoryId: z.string().trim().min(1).max(100).optional().describe('Only reviews of this repository'),
     status: ZReviewStatusSchema.optional(),
-    limit: z.coerce.number().int().min(1).max(100).default(20),
-    cursor: z.string().min(1).max(500).optional(),
+    limit: ZPageLimit,
+    cursor: ZPageCursor,
   })
   .default({ limit: 20 });
 
 export type TListReviewsRequest = z.infer<typeof ZListReviewsRequestSchema>;
 
-export const ZListReviewsResponseSchema = z.object({
-  data: z.array(ZReviewSchema),
-  nextCursor: z.string().nullable().describe('Pass as `cursor` for the next page; null on the last page'),
-});
+export const ZListReviewsResponseSchema = ZPage(ZReviewSchema);
 
 export const ZReviewStatsRequestSchema = z
   .object({

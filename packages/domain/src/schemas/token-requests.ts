@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ZPage } from './page.ts';
 import {
   ZCreateTokenInput,
   ZListTokensInput,
@@ -34,10 +35,7 @@ export const ZGetTokenResponseSchema = ZToken;
 
 export const ZListTokensRequestSchema = ZListTokensInput;
 
-export const ZListTokensResponseSchema = z.object({
-  data: z.array(ZToken),
-  nextCursor: z.string().nullable().describe('Pass as `cursor` for the next page; null on the last page'),
-});
+export const ZListTokensResponseSchema = ZPage(ZToken);
 
 export type TListTokensResponse = z.infer<typeof ZListTokensResponseSchema>;
 

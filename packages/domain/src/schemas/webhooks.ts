@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ZId } from '../id/ids.ts';
 import { WEBHOOK_EVENT_TYPES, ZWebhookEvent } from '../webhook/events.ts';
+import { ZNextCursor, ZPage, ZPageCursor, ZPageLimit } from './page.ts';
 
 /**
  * Where deliveries go: an absolute http:// or https:// URL without credentials in it (they would be stored
@@ -60,15 +61,6 @@ export const ZWebhookSubscriptionSchema = z.object({
 
 export type TWebhookSubscription = z.infer<typeof ZWebhookSubscriptionSchema>;
 
-export const ZListLimitSchema = z.coerce.number().int().min(1).max(100).default(20);
-
-export const ZListCursorSchema = z.string().min(1).max(500).optional();
-
-export const ZNextCursorSchema = z
-  .string()
-  .nullable()
-  .describe('Pass as `cursor` for the next page; null on the last page');
-
 export const ZCreateWebhookRequestSchema = z.object({
   url: ZWebhookUrlSchema,
   events: ZWebhookEventListSchema,
@@ -89,8 +81,8 @@ export const ZDeleteWebhookResponseSchema = z.void();
 
 export const ZListWebhookDeliveriesRequestSchema = z.object({
   id: ZWebhookIdSchema,
-  limit: ZListLimitSchema,
-  cursor: ZListCursorSchema,
+  limit: ZPageLimit,
+  cursor: ZPageCursor,
 });
 
 export type TListWebhookDeliveriesRequest = z.infer<typeof ZListWebhookDeliveriesRequestSchema>;
@@ -118,15 +110,12 @@ export const ZWebhookDeliverySchema = z.object({
 
 export type TWebhookDelivery = z.infer<typeof ZWebhookDeliverySchema>;
 
-export const ZListWebhookDeliveriesResponseSchema = z.object({
-  data: z.array(ZWebhookDeliverySchema),
-  nextCursor: ZNextCursorSchema,
-});
+export const ZListWebhookDeliveriesResponseSchema = ZPage(ZWebhookDeliverySchema);
 
 export const ZListWebhookEventsRequestSchema = z
   .object({
-    limit: ZListLimitSchema,
-    cursor: ZListCursorSchema,
+    limit: ZPageLimit,
+    cursor: ZPageCursor,
     type: ZWebhookEvent.optional().describe('Only events of this type'),
   })
   .default({ limit: 20 });
@@ -147,7 +136,7 @@ export const ZListWebhookEventsResponseSchema = z.object({
     .array(z.object({ type: ZWebhookEvent, description: z.string() }))
     .describe('Every event a subscription can ask for'),
   data: z.array(ZWebhookEventSchema).describe('The organisation’s recent events, newest first'),
-  nextCursor: ZNextCursorSchema,
+  nextCursor: ZNextCursor,
 });
 
 export type TListWebhookEventsResponse = z.infer<typeof ZListWebhookEventsResponseSchema>;
@@ -157,15 +146,12 @@ export const ZGetWebhookRequestSchema = ZWebhookIdInputSchema;
 export const ZGetWebhookResponseSchema = ZWebhookSubscriptionSchema;
 
 export const ZListWebhooksRequestSchema = z
-  .object({ limit: ZListLimitSchema, cursor: ZListCursorSchema })
+  .object({ limit: ZPageLimit, cursor: ZPageCursor })
   .default({ limit: 20 });
 
 export type TListWebhooksRequest = z.infer<typeof ZListWebhooksRequestSchema>;
 
-export const ZListWebhooksResponseSchema = z.object({
-  data: z.array(ZWebhookSubscriptionSchema),
-  nextCursor: ZNextCursorSchema,
-});
+export const ZListWebhooksResponseSchema = ZPage(ZWebhookSubscriptionSchema);
 
 export const ZUpdateWebhookRequestSchema = z.object({
   id: ZWebhookIdSchema,

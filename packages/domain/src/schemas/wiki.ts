@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ZPage, ZPageCursor, ZPageLimit } from './page.ts';
 
 /** The longest page body accepted, in characters. */
 export const MAX_WIKI_BODY_LENGTH = 100_000;
@@ -38,17 +39,14 @@ export const ZGetWikiPageResponseSchema = ZWikiPageSchema;
 
 export const ZListWikiPagesRequestSchema = z
   .object({
-    limit: z.coerce.number().int().min(1).max(100).default(20),
-    cursor: z.string().min(1).max(500).optional(),
+    limit: ZPageLimit,
+    cursor: ZPageCursor,
   })
   .default({ limit: 20 });
 
 export type TListWikiPagesRequest = z.infer<typeof ZListWikiPagesRequestSchema>;
 
-export const ZListWikiPagesResponseSchema = z.object({
-  data: z.array(ZWikiPageSummarySchema),
-  nextCursor: z.string().nullable().describe('Pass as `cursor` for the next page; null on the last page'),
-});
+export const ZListWikiPagesResponseSchema = ZPage(ZWikiPageSummarySchema);
 
 export const ZPutWikiPageRequestSchema = z.object({
   slug: ZWikiSlugSchema,

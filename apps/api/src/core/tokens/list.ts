@@ -1,9 +1,12 @@
 import { findTokenById, listTokenPage } from '@tollgate/db';
 import {
+  CURSOR_MICROS,
+  decodeCursor,
+  encodeCursor,
+  type Page,
   type RateLimits,
   type Scope,
   type TListTokensInput,
-  TollgateError,
   type TToken,
   ZListTokensInput,
 } from '@tollgate/domain';
@@ -14,10 +17,7 @@ import type { Services } from '../../services.ts';
 import { toTokenObject } from '../token-object.ts';
 import { authorityOf, canManage, notFound, parseInput, type TokenActor } from './authority.ts';
 
-export interface TokenPage {
-  data: TToken[];
-  nextCursor: string | null;
-}
+export type TokenPage = Page<TToken>;
 
 /** The calling token as `tokens.self` shows it (§3 whoami). */
 export interface SelfToken extends TToken {
@@ -29,29 +29,10 @@ export interface SelfToken extends TToken {
   rateLimit: Record<RateLimitWindowName, RateLimitWindow>;
 }
 
-function encodeCursor(row: { createdAtMicros: string; id: string }): string {
-  return Buffer.from(JSON.stringify([row.createdAtMicros, row.id])).toString('base64url');
-}
-
-function decodeCursor(cursor: string): { createdAtMicros: string; id: string } {
-  try {
-    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (
-      Array.isArray(value) &&
-      value.length === 2 &&
-      typeof value[0] === 'string' &&
-      /^-?\d{1,19}$/.test(value[0]) &&
-      typeof value[1] === 'string' &&
-      value[1].length <= 100
-    ) {
-      return { createdAtMicros: value[0], id: value[1] };
-    }
-  } catch {
-    // Falls through to the error below.
-  }
-  throw new TollgateError('VALIDATION_FAILED', 'The cursor is not valid; start again from the first page.', [
-    { path: 'cursor', message: 'Not a cursor returned by this list' },
-  ]);
+/** The position a tokens cursor names: µs since the epoch and an id of at most 100 characters. */
+function tokenCursorOf(cursor: string): { createdAtMicros: string; id: string } {
+  const [createdAtMicros, id] = decodeCursor(cursor, [CURSOR_MICROS, /^[\s\S]{0,100}$/]) as [string, string];
+  return { createdAtMicros, id };
 }
 
 /**
@@ -66,7 +47,7 @@ export async function listTokens(
   const input: TListTokensInput = parseInput(ZListTokensInput, rawInput);
   const authority = authorityOf(actor);
   const now = services.clock.now();
-  const after = input.cursor === undefined ? undefined : decodeCursor(input.cursor);
+  const after = input.cursor === undefined ? undefined : tokenCursorOf(input.cursor);
 
   let subjectUserId = input.subjectUserId;
   if (!authority.managesOthers) {
@@ -92,7 +73,7 @@ export async function listTokens(
   const last = page.at(-1);
   return {
     data: page.map((row) => toTokenObject(row, now)),
-    nextCursor: rows.length > input.limit && last ? encodeCursor(last) : null,
+    nextCursor: rows.length > input.limit && last ? encodeCursor([last.createdAtMicros, last.id]) : null,
   };
 }
 
