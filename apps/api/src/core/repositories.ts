@@ -8,7 +8,6 @@ import {
   type JsonObject,
   listRepositoryPage,
   type RepositoryRow,
-  type RepositoryUpdate,
   updateRepositoryById,
 } from '@tollgate/db';
 import type {
@@ -28,6 +27,7 @@ import {
 import { recordAudit } from '../audit/record.ts';
 import type { Services } from '../services.ts';
 import { auditActorOf, type CallOptions, type OrganizationActor } from './actor.ts';
+import { diffFields } from './field-diff.ts';
 import { isUniqueViolation, organizationOf, type Page, toPage } from './product-common.ts';
 
 const DEFAULT_REVIEW_SETTINGS: TReviewSettings = ZReviewSettingsSchema.parse({});
@@ -148,34 +148,20 @@ export async function updateRepository(
     const row = await services.db.transaction().execute(async (tx: Executor) => {
       const current = await findRepositoryByIdForUpdate(tx, organizationId, input.id);
       if (!current) throw repositoryNotFound();
-      const changes: RepositoryUpdate = {};
-      const before: Record<string, unknown> = {};
-      const after: Record<string, unknown> = {};
-      const consider = <K extends 'name' | 'url' | 'defaultBranch'>(
-        field: K,
-        value: RepositoryRow[K] | undefined,
-      ) => {
-        if (value === undefined || value === current[field]) return;
-        changes[field] = value;
-        before[field] = current[field];
-        after[field] = value;
-      };
-      consider('name', input.name);
-      consider('url', input.url);
-      consider('defaultBranch', input.defaultBranch);
+      // Review settings as in force (defaults filled in), so that the audit entry shows what changed for real.
+      const currentSettings = resolveReviewSettings(current.reviewSettings);
+      let reviewSettings: TReviewSettings | undefined;
       if (input.reviewSettings !== undefined) {
-        const currentSettings = resolveReviewSettings(current.reviewSettings);
-        const merged: TReviewSettings = { ...currentSettings };
+        reviewSettings = { ...currentSettings };
         for (const [key, value] of Object.entries(input.reviewSettings)) {
-          if (value !== undefined) Object.assign(merged, { [key]: value });
-        }
-        if (JSON.stringify(merged) !== JSON.stringify(currentSettings)) {
-          changes.reviewSettings = merged;
-          before.reviewSettings = currentSettings;
-          after.reviewSettings = merged;
+          if (value !== undefined) Object.assign(reviewSettings, { [key]: value });
         }
       }
-      if (Object.keys(changes).length === 0) return current;
+      const { changes, detail } = diffFields(
+        { ...current, reviewSettings: currentSettings },
+        { name: input.name, url: input.url, defaultBranch: input.defaultBranch, reviewSettings },
+      );
+      if (detail === null) return current;
       const updated = await updateRepositoryById(tx, organizationId, current.id, {
         ...changes,
         updatedAt: now,
@@ -187,7 +173,7 @@ export async function updateRepository(
         action: 'repository.updated',
         target: { type: 'repository', id: current.id },
         request: options.request ?? null,
-        detail: { name: updated.name, fields: Object.keys(changes), before, after },
+        detail: { name: updated.name, ...detail },
       });
       return updated;
     });

@@ -13,7 +13,6 @@ import {
   type WebhookDeliveryListRow,
   type WebhookEventRow,
   type WebhookSubscriptionRow,
-  type WebhookSubscriptionUpdate,
 } from '@tollgate/db';
 import type {
   TCreateWebhookRequest,
@@ -44,6 +43,7 @@ import type { Services } from '../services.ts';
 import { hasPrivateHost, PRIVATE_DESTINATION_MESSAGE } from '../webhooks/destination.ts';
 import { newSigningSecret } from '../webhooks/secrets.ts';
 import { auditActorOf, type CallOptions, type OrganizationActor } from './actor.ts';
+import { diffFields } from './field-diff.ts';
 import { organizationOf, type Page, toPage } from './product-common.ts';
 
 /** The subscription as callers see it: never the secret, only the start of it. */
@@ -174,25 +174,12 @@ export async function updateWebhook(
   const row = await services.db.transaction().execute(async (tx: Executor) => {
     const current = await findWebhookSubscriptionByIdForUpdate(tx, organizationId, input.id);
     if (!current) throw webhookNotFound();
-    const changes: WebhookSubscriptionUpdate = {};
-    const before: Record<string, unknown> = {};
-    const after: Record<string, unknown> = {};
-    if (input.url !== undefined && input.url !== current.url) {
-      changes.url = input.url;
-      before.url = current.url;
-      after.url = input.url;
-    }
-    if (input.events !== undefined && input.events.join(',') !== current.events.join(',')) {
-      changes.events = input.events;
-      before.events = current.events;
-      after.events = input.events;
-    }
-    if (input.active !== undefined && input.active !== current.active) {
-      changes.active = input.active;
-      before.active = current.active;
-      after.active = input.active;
-    }
-    if (Object.keys(changes).length === 0) return current;
+    const { changes, detail } = diffFields(current, {
+      url: input.url,
+      events: input.events,
+      active: input.active,
+    });
+    if (detail === null) return current;
     const updated = await updateWebhookSubscriptionById(tx, organizationId, current.id, {
       ...changes,
       updatedAt: now,
@@ -204,7 +191,7 @@ export async function updateWebhook(
       action: 'webhook.updated',
       target: { type: 'webhook', id: current.id },
       request: options.request ?? null,
-      detail: { fields: Object.keys(changes), before, after },
+      detail: { ...detail },
     });
     return updated;
   });

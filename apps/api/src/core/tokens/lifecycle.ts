@@ -21,6 +21,7 @@ import type { z } from 'zod';
 import { recordAudit } from '../../audit/record.ts';
 import type { Services } from '../../services.ts';
 import { enqueueWebhookEvent } from '../../webhooks/outbox.ts';
+import { diffFields } from '../field-diff.ts';
 import { publishAfterCommit } from '../publish.ts';
 import { toTokenObject } from '../token-object.ts';
 import {
@@ -110,29 +111,15 @@ export async function updateToken(
     options,
     async (tx, current, _a, now) => {
       if (current.revokedAt !== null) throw revokedConflict();
-      const changes: TokenUpdate = {};
-      const before: Record<string, unknown> = {};
-      const after: Record<string, unknown> = {};
-      const consider = <K extends 'name' | 'description' | 'environment'>(
-        field: K,
-        value: TokenRow[K] | undefined,
-      ) => {
-        if (value === undefined || value === current[field]) return;
-        changes[field] = value;
-        before[field] = current[field];
-        after[field] = value;
-      };
-      consider('name', input.name);
-      consider('description', input.description === '' ? null : input.description);
-      consider('environment', input.environment);
-      if (ipAllowlist !== undefined && JSON.stringify(ipAllowlist) !== JSON.stringify(current.ipAllowlist)) {
-        changes.ipAllowlist = ipAllowlist;
-        before.ipAllowlist = current.ipAllowlist;
-        after.ipAllowlist = ipAllowlist;
-      }
-      if (Object.keys(changes).length === 0) return { row: current, detail: null };
+      const { changes, detail } = diffFields(current, {
+        name: input.name,
+        description: input.description === '' ? null : input.description,
+        environment: input.environment,
+        ipAllowlist,
+      });
+      if (detail === null) return { row: current, detail: null };
       const updated = await mustUpdate(tx, current, { ...changes, updatedAt: now });
-      return { row: updated, detail: { fields: Object.keys(changes), before, after } };
+      return { row: updated, detail: { ...detail } };
     },
   );
   return toTokenObject(row, now);
