@@ -1,3 +1,6 @@
+import type { FastifyRequest } from 'fastify';
+import { authorizationHeaderOf } from './auth/authorization-header.ts';
+
 /** Options of a cookie the server sets; mirrors what @fastify/cookie accepts. */
 export interface CookieOptions {
   httpOnly?: boolean;
@@ -61,5 +64,30 @@ export function emptyRequest(overrides: Partial<RequestInfo> = {}): RequestInfo 
       headers.set(name.toLowerCase(), value);
     },
     ...overrides,
+  };
+}
+
+/** What every surface reads from an HTTP request the same way (the tRPC adapter and the REST facade). */
+export type HttpRequestFields = Pick<
+  RequestInfo,
+  'requestId' | 'ip' | 'userAgent' | 'authorization' | 'csrfToken' | 'secure'
+> & { requestId: string; authorizationRepeated: boolean };
+
+function header(value: string | string[] | undefined): string | null {
+  if (Array.isArray(value)) return value[0] ?? null;
+  return value ?? null;
+}
+
+/** The request's id, client address (through TRUST_PROXY), user agent, Authorization, CSRF header and scheme. */
+export function httpRequestFields(request: FastifyRequest): HttpRequestFields {
+  const { authorization, authorizationRepeated } = authorizationHeaderOf(request.raw);
+  return {
+    requestId: request.id,
+    ip: request.ip,
+    userAgent: header(request.headers['user-agent']),
+    authorization,
+    authorizationRepeated,
+    csrfToken: header(request.headers['x-csrf-token']),
+    secure: request.protocol === 'https',
   };
 }
