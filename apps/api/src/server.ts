@@ -6,19 +6,18 @@ import { TollgateError } from '@tollgate/domain';
 import { type FastifyTRPCPluginOptions, fastifyTRPCPlugin } from '@trpc/server/adapters/fastify';
 import Fastify, { type FastifyInstance, LogController, type onRequestHookHandler } from 'fastify';
 import type { Env } from './env.ts';
+import { DATABASE_UNAVAILABLE_MESSAGE, UNAVAILABLE_RETRY_AFTER_SECONDS } from './errors.ts';
 import { loggerOptions, requestLoggerFactory } from './logger.ts';
 import { REQUEST_ID_HEADER, requestIdGenerator } from './request-id.ts';
 import { answerClientError, MAX_PATH_PARAMETER_LENGTH, sendRestError, toRestError } from './rest/errors.ts';
 import { REST_PREFIX } from './rest/openapi.ts';
+import { createPlaygroundDispatcher } from './rest/playground.ts';
 import { restFacade } from './rest/plugin.ts';
 import type { CookieCodec } from './rest/request.ts';
+import { buildRouteTable } from './rest/route-table.ts';
 import { type AppRouter, appRouter } from './routers/root.ts';
 import type { Services } from './services.ts';
-import {
-  DATABASE_UNAVAILABLE_MESSAGE,
-  toTollgateError,
-  UNAVAILABLE_RETRY_AFTER_SECONDS,
-} from './trpc/errors.ts';
+import { toTollgateError } from './trpc/errors.ts';
 import { createFastifyContextFactory } from './trpc/fastify-context.ts';
 
 export interface ServerDeps {
@@ -113,6 +112,8 @@ export async function buildServer({
   // The web app's session cookie is set and read through tRPC: the cookie plugin's hooks (parse every request,
   // write Set-Cookie on every response) run there only. /api/v1 parses a cookie only when a procedure asks.
   let cookies: CookieCodec | undefined;
+  // Built once here from the procedures' meta: what /api/v1 serves, /docs lists and the playground dispatches.
+  const routes = buildRouteTable(appRouter);
   await app.register(async (trpcScope) => {
     await trpcScope.register(fastifyCookie);
     cookies = { parse: trpcScope.parseCookie, serialize: trpcScope.serializeCookie };
@@ -120,7 +121,7 @@ export async function buildServer({
       prefix: '/trpc',
       trpcOptions: {
         router: appRouter,
-        createContext: createFastifyContextFactory(services),
+        createContext: createFastifyContextFactory(services, createPlaygroundDispatcher(routes)),
         // Retry-After with a 503, as sendRestError sets it on every other surface.
         responseMeta: ({ errors }) =>
           errors.some((error) => toTollgateError(error).code === 'UNAVAILABLE')
@@ -131,7 +132,7 @@ export async function buildServer({
   });
 
   if (cookies === undefined) throw new Error('the cookie plugin did not load');
-  await app.register(restFacade, { services, cookies });
+  await app.register(restFacade, { services, routes, cookies });
 
   const hasWebApp = existsSync(webDist);
   if (hasWebApp) await app.register(fastifyStatic, { root: webDist, wildcard: false });

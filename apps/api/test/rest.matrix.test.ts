@@ -1,7 +1,8 @@
 import { SCOPE_NAMES, type Scope, WEBHOOK_EVENT_TYPES } from '@tollgate/domain';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RestRouteEntry, restRouteTable } from '../src/rest/route-table.ts';
+import { buildRouteTable, type RestRouteEntry } from '../src/rest/route-table.ts';
+import { appRouter } from '../src/routers/root.ts';
 import { buildServer } from '../src/server.ts';
 import { createTestHarness, type SeededOrganization, type TestHarness } from './helpers/harness.ts';
 
@@ -12,7 +13,7 @@ import { createTestHarness, type SeededOrganization, type TestHarness } from './
  * deleting routes after the others, so the earlier cases all see the real resources.
  */
 
-const ROUTES = restRouteTable();
+const ROUTES = buildRouteTable(appRouter);
 const ERROR_STATUSES_WITH_SCOPE = [400, 402, 404, 409];
 
 let h: TestHarness;

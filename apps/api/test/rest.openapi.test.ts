@@ -3,7 +3,8 @@ import { ERRORS } from '@tollgate/domain';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errorStatusesOf, type OpenApiDocument } from '../src/rest/openapi.ts';
-import { restRouteTable } from '../src/rest/route-table.ts';
+import { buildRouteTable } from '../src/rest/route-table.ts';
+import { appRouter } from '../src/routers/root.ts';
 import { buildServer } from '../src/server.ts';
 import { createTestHarness, type TestHarness } from './helpers/harness.ts';
 
@@ -17,7 +18,7 @@ describe('REST facade: OpenAPI document and /docs', () => {
   let h: TestHarness;
   let app: FastifyInstance;
   let document: OpenApiDocument;
-  const routes = restRouteTable();
+  const routes = buildRouteTable(appRouter);
   const operationOf = (method: string, path: string) =>
     document.paths[`/api/v1${path}`]?.[method.toLowerCase()] as Operation | undefined;
 
@@ -84,24 +85,32 @@ describe('REST facade: OpenAPI document and /docs', () => {
   });
 
   it.each<[label: string, route: Parameters<typeof errorStatusesOf>[0], statuses: number[]]>([
-    ['a read', { method: 'GET', procedurePath: 'tokens.list' }, [400, 401, 403, 404, 429, 500, 503]],
+    ['a read', { method: 'GET', debitsCredits: false }, [400, 401, 403, 404, 429, 500, 503]],
     [
       'a delete',
-      { method: 'DELETE', procedurePath: 'tokens.delete' },
+      { method: 'DELETE', debitsCredits: false },
       [400, 401, 403, 404, 409, 413, 415, 429, 500, 503],
     ],
     [
       'a create',
-      { method: 'POST', procedurePath: 'tokens.create' },
+      { method: 'POST', debitsCredits: false },
       [400, 401, 403, 404, 409, 413, 415, 429, 500, 503],
     ],
     [
       'a review trigger (debits credits)',
-      { method: 'POST', procedurePath: 'reviews.trigger' },
+      { method: 'POST', debitsCredits: true },
       [400, 401, 402, 403, 404, 409, 413, 415, 429, 500, 503],
     ],
   ])('lists the error statuses %s can answer with', (_label, route, statuses) => {
     expect(errorStatusesOf(route)).toEqual(statuses);
+  });
+
+  it('reads which procedures debit credits from their meta: reviews.trigger only', () => {
+    expect(routes.filter((route) => route.debitsCredits).map((route) => route.procedurePath)).toEqual([
+      'reviews.trigger',
+    ]);
+    expect(operationOf('POST', '/reviews/trigger')?.responses['402']).toBeDefined();
+    expect(operationOf('POST', '/tokens')?.responses['402']).toBeUndefined();
   });
 
   it('derives query parameters, bodies and response schemas from the zod schemas', () => {

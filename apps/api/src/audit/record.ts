@@ -1,6 +1,7 @@
 import { type Executor, insertAuditLog, type JsonObject } from '@tollgate/db';
 import { newId } from '@tollgate/domain';
-import type { Principal, RequestInfo } from '../trpc/context.ts';
+import type { Principal } from '../auth/principal.ts';
+import type { RequestInfo } from '../request-info.ts';
 
 export interface AuditActor {
   type: 'user' | 'token' | 'system';

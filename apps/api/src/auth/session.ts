@@ -8,8 +8,9 @@ import {
   touchSession,
 } from '@tollgate/db';
 import { newId, type Role, roleCeiling, TollgateError } from '@tollgate/domain';
+import type { CookieOptions, RequestInfo } from '../request-info.ts';
 import type { Services } from '../services.ts';
-import type { CookieOptions, RequestInfo, SessionPrincipal } from '../trpc/context.ts';
+import type { SessionPrincipal } from './principal.ts';
 
 export const SESSION_COOKIE = 'tollgate_session';
 

@@ -15,7 +15,7 @@ import type { Clock } from '../clock.ts';
 import { toTokenObject } from '../core/token-object.ts';
 import type { Invalidation, InvalidationEvent } from '../invalidation.ts';
 import type { RateLimitSubject } from '../ratelimit/limiter.ts';
-import type { TokenPrincipal } from '../trpc/context.ts';
+import type { TokenPrincipal } from './principal.ts';
 
 /**
  * What verification needs about one presented hash, prepared once when it is loaded: the checks of §3 on a

@@ -1,5 +1,6 @@
 import { findTokenForVerification, findTokenHashById } from '@tollgate/db';
 import { parseToken, type Scope, TollgateError } from '@tollgate/domain';
+import { knownTollgateError } from '../errors.ts';
 import {
   assertFailedAuthAllowed,
   enforceRateLimit,
@@ -8,7 +9,6 @@ import {
 } from '../ratelimit/enforce.ts';
 import type { RateLimitDecision } from '../ratelimit/limiter.ts';
 import type { Services } from '../services.ts';
-import { knownTollgateError } from '../trpc/errors.ts';
 import { hashTokenNative } from './hash.ts';
 import { type CachedToken, compileCachedToken, type VerifiedToken } from './token-cache.ts';
 

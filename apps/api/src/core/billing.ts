@@ -8,27 +8,21 @@ import {
   insertCreditLedgerEntry,
   listCreditLedgerPage,
 } from '@tollgate/db';
-import { newId, TollgateError } from '@tollgate/domain';
+import type {
+  TCreditLedgerEntry,
+  TGetCreditsRequest,
+  TGetCreditsResponse,
+  TGetUsageRequest,
+  TGetUsageResponse,
+  TPurchaseCreditsRequest,
+  TPurchaseCreditsResponse,
+} from '@tollgate/domain';
+import { CURSOR_ID, CURSOR_MICROS, decodeCursor, encodeCursor, newId, TollgateError } from '@tollgate/domain';
 import { recordAudit } from '../audit/record.ts';
-import type { TGetCreditsRequest, TGetCreditsResponse } from '../routers/billing/credits.types.ts';
-import type { TPurchaseCreditsRequest, TPurchaseCreditsResponse } from '../routers/billing/purchase.types.ts';
-import type { TCreditLedgerEntry } from '../routers/billing/shared.types.ts';
-import type { TGetUsageRequest, TGetUsageResponse } from '../routers/billing/usage.types.ts';
 import type { Services } from '../services.ts';
 import { enqueueWebhookEvent } from '../webhooks/outbox.ts';
-import {
-  actingId,
-  decodeCursor,
-  encodeCursor,
-  ID_PATTERN,
-  lastUtcDays,
-  MICROS_PATTERN,
-  organizationOf,
-  type ProductActor,
-  type ProductCallOptions,
-  productAuditActor,
-  toPage,
-} from './product-common.ts';
+import { auditActorOf, type CallOptions, type OrganizationActor } from './actor.ts';
+import { actingId, lastUtcDays, organizationOf, toPage } from './product-common.ts';
 
 export function toLedgerEntryObject(row: CreditLedgerEntryRow): TCreditLedgerEntry {
   return {
@@ -48,12 +42,12 @@ function organizationNotFound(): TollgateError {
 /** The organisation's credit balance and a page of its ledger, newest entries first. */
 export async function getCredits(
   services: Services,
-  actor: ProductActor,
+  actor: OrganizationActor,
   input: TGetCreditsRequest,
 ): Promise<TGetCreditsResponse> {
   const organizationId = organizationOf(actor);
   const after =
-    input.cursor === undefined ? undefined : decodeCursor(input.cursor, [MICROS_PATTERN, ID_PATTERN]);
+    input.cursor === undefined ? undefined : decodeCursor(input.cursor, [CURSOR_MICROS, CURSOR_ID]);
   const [balance, rows] = await Promise.all([
     findCreditBalance(services.db, organizationId),
     listCreditLedgerPage(services.db, {
@@ -76,9 +70,9 @@ export async function getCredits(
  */
 export async function purchaseCredits(
   services: Services,
-  actor: ProductActor,
+  actor: OrganizationActor,
   input: TPurchaseCreditsRequest,
-  options: ProductCallOptions = {},
+  options: CallOptions = {},
 ): Promise<TPurchaseCreditsResponse> {
   const organizationId = organizationOf(actor);
   const now = services.clock.now();
@@ -96,7 +90,7 @@ export async function purchaseCredits(
     });
     await recordAudit(tx, {
       organizationId,
-      actor: productAuditActor(actor),
+      actor: auditActorOf(actor),
       action: 'credits.purchased',
       target: { type: 'credit_ledger_entry', id: entry.id },
       request: options.request ?? null,
@@ -119,7 +113,7 @@ export async function purchaseCredits(
  */
 export async function getUsage(
   services: Services,
-  actor: ProductActor,
+  actor: OrganizationActor,
   input: TGetUsageRequest,
 ): Promise<TGetUsageResponse> {
   const organizationId = organizationOf(actor);

@@ -1,8 +1,9 @@
 import { dailyApiRequests, organizationCounts, reviewStatistics } from '@tollgate/db';
+import type { TOrganizationStatsResponse } from '@tollgate/domain';
 import { TollgateError } from '@tollgate/domain';
-import type { TOrganizationStatsResponse } from '../routers/organization/stats.types.ts';
 import type { Services } from '../services.ts';
-import { lastUtcDays, organizationOf, type ProductActor } from './product-common.ts';
+import type { OrganizationActor } from './actor.ts';
+import { lastUtcDays, organizationOf } from './product-common.ts';
 
 /**
  * The organisation at a glance: repositories, reviews by status, members, active tokens, credit balance,
@@ -10,7 +11,7 @@ import { lastUtcDays, organizationOf, type ProductActor } from './product-common
  */
 export async function getOrganizationStats(
   services: Services,
-  actor: ProductActor,
+  actor: OrganizationActor,
 ): Promise<TOrganizationStatsResponse> {
   const organizationId = organizationOf(actor);
   const now = services.clock.now();

@@ -26,28 +26,15 @@ import {
   ZTier,
 } from '@tollgate/domain';
 import { z } from 'zod';
-import { type AuditActor, actorOf, recordAudit, SYSTEM_ACTOR } from '../audit/record.ts';
+import { recordAudit, SYSTEM_ACTOR } from '../audit/record.ts';
 import { hashPassword, ZPassword } from '../auth/password.ts';
 import type { Services } from '../services.ts';
-import type { Principal, RequestInfo } from '../trpc/context.ts';
+import { type Actor, auditActorOf, type CallOptions } from './actor.ts';
+import { diffFields } from './field-diff.ts';
 import { publishAfterCommit } from './publish.ts';
 
-/** Tollgate itself, e.g. the CLI run by an operator: no role checks apply. */
-export interface SystemActor {
-  kind: 'system';
-}
-
-/** Whoever asks for a change: a signed-in user, a token, or the system (CLI). */
-export type Actor = Principal | SystemActor;
-
-/** Where the request came from, for the audit entry; absent for the CLI. */
-export interface CallOptions {
-  request?: Pick<RequestInfo, 'ip' | 'userAgent'> | null;
-}
-
-export function auditActorOf(actor: Actor): AuditActor {
-  return actor.kind === 'system' ? SYSTEM_ACTOR : actorOf(actor);
-}
+export type { Actor, CallOptions, SystemActor } from './actor.ts';
+export { auditActorOf } from './actor.ts';
 
 /** A principal acts only in its own organisation; anything else does not exist for it. */
 export function assertActsIn(actor: Actor, organizationId: string): void {
@@ -281,7 +268,12 @@ export interface UpdatedOrganization extends OrganizationObject {
   tokensBeyondPolicy: number;
 }
 
-const sameValue = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+/** The fields an organisation update can change, flat: `name` and `policy.<field>`. */
+function changeableFields(name: string, policy: TOrganizationPolicy): Record<string, unknown> {
+  const fields: Record<string, unknown> = { name };
+  for (const [key, value] of Object.entries(policy)) fields[`policy.${key}`] = value;
+  return fields;
+}
 
 /**
  * Renames the organisation and/or changes fields of its policy (§5). Records `organization.updated` with each
@@ -300,13 +292,11 @@ export async function updateOrganization(
     if (!current) throw new TollgateError('NOT_FOUND');
     const before = resolvePolicy(current.policy);
     const after: TOrganizationPolicy = { ...before, ...definedFields(patch ?? {}) };
-    const changes: Record<string, { from: unknown; to: unknown }> = {};
-    if (name !== undefined && name !== current.name) changes.name = { from: current.name, to: name };
-    for (const key of Object.keys(after) as (keyof TOrganizationPolicy)[]) {
-      if (!sameValue(before[key], after[key]))
-        changes[`policy.${key}`] = { from: before[key], to: after[key] };
-    }
-    if (Object.keys(changes).length === 0) return { row: current, changed: false };
+    const { detail } = diffFields(
+      changeableFields(current.name, before),
+      changeableFields(name ?? current.name, after),
+    );
+    if (detail === null) return { row: current, changed: false };
     const updated = await updateOrganizationRow(tx, current.id, {
       ...(name !== undefined ? { name } : {}),
       policy: after,
@@ -318,7 +308,7 @@ export async function updateOrganization(
       action: 'organization.updated',
       target: { type: 'organization', id: current.id },
       request: options.request ?? null,
-      detail: { changes },
+      detail: { ...detail },
     });
     return { row: updated, changed: true };
   });

@@ -8,31 +8,27 @@ import {
   type JsonObject,
   listRepositoryPage,
   type RepositoryRow,
-  type RepositoryUpdate,
   updateRepositoryById,
 } from '@tollgate/db';
-import { newId, TollgateError } from '@tollgate/domain';
-import { recordAudit } from '../audit/record.ts';
-import type { TCreateRepositoryRequest } from '../routers/repositories/create.types.ts';
-import type { TListRepositoriesRequest } from '../routers/repositories/list.types.ts';
-import {
-  type TRepository,
-  type TReviewSettings,
-  ZReviewSettingsSchema,
-} from '../routers/repositories/shared.types.ts';
-import type { TUpdateRepositoryRequest } from '../routers/repositories/update.types.ts';
-import type { Services } from '../services.ts';
+import type {
+  TCreateRepositoryRequest,
+  TListRepositoriesRequest,
+  TUpdateRepositoryRequest,
+} from '@tollgate/domain';
 import {
   decodeCursor,
   encodeCursor,
-  isUniqueViolation,
-  organizationOf,
-  type Page,
-  type ProductActor,
-  type ProductCallOptions,
-  productAuditActor,
-  toPage,
-} from './product-common.ts';
+  newId,
+  TollgateError,
+  type TRepository,
+  type TReviewSettings,
+  ZReviewSettingsSchema,
+} from '@tollgate/domain';
+import { recordAudit } from '../audit/record.ts';
+import type { Services } from '../services.ts';
+import { auditActorOf, type CallOptions, type OrganizationActor } from './actor.ts';
+import { diffFields } from './field-diff.ts';
+import { isUniqueViolation, organizationOf, type Page, toPage } from './product-common.ts';
 
 const DEFAULT_REVIEW_SETTINGS: TReviewSettings = ZReviewSettingsSchema.parse({});
 
@@ -73,7 +69,7 @@ function nameTaken(name: string): TollgateError {
 /** A page of the organisation's repositories in name order. */
 export async function listRepositories(
   services: Services,
-  actor: ProductActor,
+  actor: OrganizationActor,
   input: TListRepositoriesRequest,
 ): Promise<Page<TRepository>> {
   const organizationId = organizationOf(actor);
@@ -85,7 +81,7 @@ export async function listRepositories(
 /** One repository of the actor's organisation; NOT_FOUND for any other. */
 export async function getRepository(
   services: Services,
-  actor: ProductActor,
+  actor: OrganizationActor,
   input: { id: string },
 ): Promise<TRepository> {
   const row = await findRepositoryById(services.db, organizationOf(actor), input.id);
@@ -96,9 +92,9 @@ export async function getRepository(
 /** Adds a repository and its `repository.created` audit entry in one transaction; a taken name is CONFLICT. */
 export async function createRepository(
   services: Services,
-  actor: ProductActor,
+  actor: OrganizationActor,
   input: TCreateRepositoryRequest,
-  options: ProductCallOptions = {},
+  options: CallOptions = {},
 ): Promise<TRepository> {
   const organizationId = organizationOf(actor);
   const now = services.clock.now();
@@ -116,7 +112,7 @@ export async function createRepository(
       });
       await recordAudit(tx, {
         organizationId,
-        actor: productAuditActor(actor),
+        actor: auditActorOf(actor),
         action: 'repository.created',
         target: { type: 'repository', id: inserted.id },
         request: options.request ?? null,
@@ -142,9 +138,9 @@ export async function createRepository(
  */
 export async function updateRepository(
   services: Services,
-  actor: ProductActor,
+  actor: OrganizationActor,
   input: TUpdateRepositoryRequest,
-  options: ProductCallOptions = {},
+  options: CallOptions = {},
 ): Promise<TRepository> {
   const organizationId = organizationOf(actor);
   const now = services.clock.now();
@@ -152,34 +148,20 @@ export async function updateRepository(
     const row = await services.db.transaction().execute(async (tx: Executor) => {
       const current = await findRepositoryByIdForUpdate(tx, organizationId, input.id);
       if (!current) throw repositoryNotFound();
-      const changes: RepositoryUpdate = {};
-      const before: Record<string, unknown> = {};
-      const after: Record<string, unknown> = {};
-      const consider = <K extends 'name' | 'url' | 'defaultBranch'>(
-        field: K,
-        value: RepositoryRow[K] | undefined,
-      ) => {
-        if (value === undefined || value === current[field]) return;
-        changes[field] = value;
-        before[field] = current[field];
-        after[field] = value;
-      };
-      consider('name', input.name);
-      consider('url', input.url);
-      consider('defaultBranch', input.defaultBranch);
+      // Review settings as in force (defaults filled in), so that the audit entry shows what changed for real.
+      const currentSettings = resolveReviewSettings(current.reviewSettings);
+      let reviewSettings: TReviewSettings | undefined;
       if (input.reviewSettings !== undefined) {
-        const currentSettings = resolveReviewSettings(current.reviewSettings);
-        const merged: TReviewSettings = { ...currentSettings };
+        reviewSettings = { ...currentSettings };
         for (const [key, value] of Object.entries(input.reviewSettings)) {
-          if (value !== undefined) Object.assign(merged, { [key]: value });
-        }
-        if (JSON.stringify(merged) !== JSON.stringify(currentSettings)) {
-          changes.reviewSettings = merged;
-          before.reviewSettings = currentSettings;
-          after.reviewSettings = merged;
+          if (value !== undefined) Object.assign(reviewSettings, { [key]: value });
         }
       }
-      if (Object.keys(changes).length === 0) return current;
+      const { changes, detail } = diffFields(
+        { ...current, reviewSettings: currentSettings },
+        { name: input.name, url: input.url, defaultBranch: input.defaultBranch, reviewSettings },
+      );
+      if (detail === null) return current;
       const updated = await updateRepositoryById(tx, organizationId, current.id, {
         ...changes,
         updatedAt: now,
@@ -187,11 +169,11 @@ export async function updateRepository(
       if (!updated) throw repositoryNotFound();
       await recordAudit(tx, {
         organizationId,
-        actor: productAuditActor(actor),
+        actor: auditActorOf(actor),
         action: 'repository.updated',
         target: { type: 'repository', id: current.id },
         request: options.request ?? null,
-        detail: { name: updated.name, fields: Object.keys(changes), before, after },
+        detail: { name: updated.name, ...detail },
       });
       return updated;
     });
@@ -205,9 +187,9 @@ export async function updateRepository(
 /** Removes a repository (its reviews go with it) with the `repository.deleted` audit entry in one transaction. */
 export async function deleteRepository(
   services: Services,
-  actor: ProductActor,
+  actor: OrganizationActor,
   input: { id: string },
-  options: ProductCallOptions = {},
+  options: CallOptions = {},
 ): Promise<void> {
   const organizationId = organizationOf(actor);
   await services.db.transaction().execute(async (tx: Executor) => {
@@ -219,7 +201,7 @@ export async function deleteRepository(
     if (!deleted) throw repositoryNotFound();
     await recordAudit(tx, {
       organizationId,
-      actor: productAuditActor(actor),
+      actor: auditActorOf(actor),
       action: 'repository.deleted',
       target: { type: 'repository', id: deleted.id },
       request: options.request ?? null,

@@ -14,34 +14,32 @@ import {
   reviewStatistics,
   updateReviewById,
 } from '@tollgate/db';
+import type {
+  TFinding,
+  TListReviewsRequest,
+  TReview,
+  TReviewStatsRequest,
+  TReviewStatsResponse,
+  TReviewStatus,
+  TTriggerReviewRequest,
+  TUpdateReviewRequest,
+} from '@tollgate/domain';
 import {
   CREDITS_LOW_THRESHOLD,
+  CURSOR_ID,
+  CURSOR_MICROS,
   crossesCreditsLow,
+  decodeCursor,
+  encodeCursor,
   newId,
   REVIEW_CREDIT_COST,
   TollgateError,
 } from '@tollgate/domain';
 import { recordAudit } from '../audit/record.ts';
-import type { TListReviewsRequest } from '../routers/reviews/list.types.ts';
-import type { TFinding, TReview, TReviewStatus } from '../routers/reviews/shared.types.ts';
-import type { TReviewStatsRequest, TReviewStatsResponse } from '../routers/reviews/stats.types.ts';
-import type { TTriggerReviewRequest } from '../routers/reviews/trigger.types.ts';
-import type { TUpdateReviewRequest } from '../routers/reviews/update.types.ts';
 import type { Services } from '../services.ts';
 import { enqueueWebhookEvent } from '../webhooks/outbox.ts';
-import {
-  actingId,
-  decodeCursor,
-  encodeCursor,
-  ID_PATTERN,
-  MICROS_PATTERN,
-  organizationOf,
-  type Page,
-  type ProductActor,
-  type ProductCallOptions,
-  productAuditActor,
-  toPage,
-} from './product-common.ts';
+import { auditActorOf, type CallOptions, type OrganizationActor } from './actor.ts';
+import { actingId, organizationOf, type Page, toPage } from './product-common.ts';
 import { repositoryNotFound } from './repositories.ts';
 
 /**
@@ -89,12 +87,12 @@ function reviewNotFound(): TollgateError {
 /** A page of the organisation's reviews, newest first, optionally of one repository and one status. */
 export async function listReviews(
   services: Services,
-  actor: ProductActor,
+  actor: OrganizationActor,
   input: TListReviewsRequest,
 ): Promise<Page<TReview>> {
   const organizationId = organizationOf(actor);
   const after =
-    input.cursor === undefined ? undefined : decodeCursor(input.cursor, [MICROS_PATTERN, ID_PATTERN]);
+    input.cursor === undefined ? undefined : decodeCursor(input.cursor, [CURSOR_MICROS, CURSOR_ID]);
   const rows = await listReviewPage(services.db, {
     organizationId,
     repositoryId: input.repositoryId,
@@ -108,7 +106,7 @@ export async function listReviews(
 /** One review of the actor's organisation; NOT_FOUND for any other. */
 export async function getReview(
   services: Services,
-  actor: ProductActor,
+  actor: OrganizationActor,
   input: { id: string },
 ): Promise<TReview> {
   const row = await findReviewById(services.db, organizationOf(actor), input.id);
@@ -119,7 +117,7 @@ export async function getReview(
 /** Counts by status, average findings of completed reviews and credits spent (optionally of one repository). */
 export async function getReviewStats(
   services: Services,
-  actor: ProductActor,
+  actor: OrganizationActor,
   input: TReviewStatsRequest,
 ): Promise<TReviewStatsResponse> {
   const stats = await reviewStatistics(services.db, {
@@ -146,9 +144,9 @@ function creditWord(count: number): string {
  */
 export async function triggerReview(
   services: Services,
-  actor: ProductActor,
+  actor: OrganizationActor,
   input: TTriggerReviewRequest,
-  options: ProductCallOptions = {},
+  options: CallOptions = {},
 ): Promise<TReview> {
   const organizationId = organizationOf(actor);
   const now = services.clock.now();
@@ -188,7 +186,7 @@ export async function triggerReview(
     });
     await recordAudit(tx, {
       organizationId,
-      actor: productAuditActor(actor),
+      actor: auditActorOf(actor),
       action: 'review.triggered',
       target: { type: 'review', id: review.id },
       request: options.request ?? null,
@@ -228,9 +226,9 @@ export async function triggerReview(
  */
 export async function updateReview(
   services: Services,
-  actor: ProductActor,
+  actor: OrganizationActor,
   input: TUpdateReviewRequest,
-  options: ProductCallOptions = {},
+  options: CallOptions = {},
 ): Promise<TReview> {
   const organizationId = organizationOf(actor);
   const now = services.clock.now();
@@ -259,7 +257,7 @@ export async function updateReview(
     if (!updated) throw reviewNotFound();
     await recordAudit(tx, {
       organizationId,
-      actor: productAuditActor(actor),
+      actor: auditActorOf(actor),
       action: 'review.updated',
       target: { type: 'review', id: current.id },
       request: options.request ?? null,

@@ -13,9 +13,24 @@ import {
   type WebhookDeliveryListRow,
   type WebhookEventRow,
   type WebhookSubscriptionRow,
-  type WebhookSubscriptionUpdate,
 } from '@tollgate/db';
+import type {
+  TCreateWebhookRequest,
+  TCreateWebhookResponse,
+  TListWebhookDeliveriesRequest,
+  TListWebhookEventsRequest,
+  TListWebhookEventsResponse,
+  TListWebhooksRequest,
+  TUpdateWebhookRequest,
+  TWebhookDelivery,
+  TWebhookEvent,
+  TWebhookSubscription,
+} from '@tollgate/domain';
 import {
+  CURSOR_ID,
+  CURSOR_MICROS,
+  decodeCursor,
+  encodeCursor,
   isWebhookEventType,
   newId,
   TollgateError,
@@ -23,34 +38,12 @@ import {
   WEBHOOK_EVENTS,
 } from '@tollgate/domain';
 import { recordAudit } from '../audit/record.ts';
-import type { TCreateWebhookRequest, TCreateWebhookResponse } from '../routers/webhooks/create.types.ts';
-import type {
-  TListWebhookDeliveriesRequest,
-  TWebhookDelivery,
-} from '../routers/webhooks/deliveries.types.ts';
-import type {
-  TListWebhookEventsRequest,
-  TListWebhookEventsResponse,
-  TWebhookEvent,
-} from '../routers/webhooks/events.types.ts';
-import type { TListWebhooksRequest } from '../routers/webhooks/list.types.ts';
-import type { TWebhookSubscription } from '../routers/webhooks/shared.types.ts';
-import type { TUpdateWebhookRequest } from '../routers/webhooks/update.types.ts';
 import type { Services } from '../services.ts';
 import { hasPrivateHost, PRIVATE_DESTINATION_MESSAGE } from '../webhooks/destination.ts';
 import { newSigningSecret } from '../webhooks/secrets.ts';
-import {
-  decodeCursor,
-  encodeCursor,
-  ID_PATTERN,
-  MICROS_PATTERN,
-  organizationOf,
-  type Page,
-  type ProductActor,
-  type ProductCallOptions,
-  productAuditActor,
-  toPage,
-} from './product-common.ts';
+import { auditActorOf, type CallOptions, type OrganizationActor } from './actor.ts';
+import { diffFields } from './field-diff.ts';
+import { organizationOf, type Page, toPage } from './product-common.ts';
 
 /** The subscription as callers see it: never the secret, only the start of it. */
 export function toWebhookObject(row: WebhookSubscriptionRow): TWebhookSubscription {
@@ -81,18 +74,18 @@ function webhookNotFound(): TollgateError {
 
 function position(cursor: string | undefined) {
   if (cursor === undefined) return undefined;
-  const [createdAtMicros, id] = decodeCursor(cursor, [MICROS_PATTERN, ID_PATTERN]) as [string, string];
+  const [createdAtMicros, id] = decodeCursor(cursor, [CURSOR_MICROS, CURSOR_ID]) as [string, string];
   return { createdAtMicros, id };
 }
 
 /** A page of the organisation's subscriptions, newest first. */
 export async function listWebhooks(
   services: Services,
-  actor: ProductActor,
+  actor: OrganizationActor,
   input: TListWebhooksRequest,
 ): Promise<Page<TWebhookSubscription>> {
   const organizationId = organizationOf(actor);
-  const beforeId = input.cursor === undefined ? undefined : decodeCursor(input.cursor, [ID_PATTERN])[0];
+  const beforeId = input.cursor === undefined ? undefined : decodeCursor(input.cursor, [CURSOR_ID])[0];
   const rows = await listWebhookSubscriptionPage(services.db, {
     organizationId,
     limit: input.limit + 1,
@@ -104,7 +97,7 @@ export async function listWebhooks(
 /** One subscription of the actor's organisation; NOT_FOUND for any other. */
 export async function getWebhook(
   services: Services,
-  actor: ProductActor,
+  actor: OrganizationActor,
   input: { id: string },
 ): Promise<TWebhookSubscription> {
   const row = await findWebhookSubscriptionById(services.db, organizationOf(actor), input.id);
@@ -129,9 +122,9 @@ function assertDeliverableUrl(services: Services, url: string): void {
  */
 export async function createWebhook(
   services: Services,
-  actor: ProductActor,
+  actor: OrganizationActor,
   input: TCreateWebhookRequest,
-  options: ProductCallOptions = {},
+  options: CallOptions = {},
 ): Promise<TCreateWebhookResponse> {
   assertDeliverableUrl(services, input.url);
   const organizationId = organizationOf(actor);
@@ -153,7 +146,7 @@ export async function createWebhook(
     });
     await recordAudit(tx, {
       organizationId,
-      actor: productAuditActor(actor),
+      actor: auditActorOf(actor),
       action: 'webhook.created',
       target: { type: 'webhook', id },
       request: options.request ?? null,
@@ -170,9 +163,9 @@ export async function createWebhook(
  */
 export async function updateWebhook(
   services: Services,
-  actor: ProductActor,
+  actor: OrganizationActor,
   input: TUpdateWebhookRequest,
-  options: ProductCallOptions = {},
+  options: CallOptions = {},
 ): Promise<TWebhookSubscription> {
   if (input.url !== undefined) assertDeliverableUrl(services, input.url);
   const organizationId = organizationOf(actor);
@@ -180,25 +173,12 @@ export async function updateWebhook(
   const row = await services.db.transaction().execute(async (tx: Executor) => {
     const current = await findWebhookSubscriptionByIdForUpdate(tx, organizationId, input.id);
     if (!current) throw webhookNotFound();
-    const changes: WebhookSubscriptionUpdate = {};
-    const before: Record<string, unknown> = {};
-    const after: Record<string, unknown> = {};
-    if (input.url !== undefined && input.url !== current.url) {
-      changes.url = input.url;
-      before.url = current.url;
-      after.url = input.url;
-    }
-    if (input.events !== undefined && input.events.join(',') !== current.events.join(',')) {
-      changes.events = input.events;
-      before.events = current.events;
-      after.events = input.events;
-    }
-    if (input.active !== undefined && input.active !== current.active) {
-      changes.active = input.active;
-      before.active = current.active;
-      after.active = input.active;
-    }
-    if (Object.keys(changes).length === 0) return current;
+    const { changes, detail } = diffFields(current, {
+      url: input.url,
+      events: input.events,
+      active: input.active,
+    });
+    if (detail === null) return current;
     const updated = await updateWebhookSubscriptionById(tx, organizationId, current.id, {
       ...changes,
       updatedAt: now,
@@ -206,11 +186,11 @@ export async function updateWebhook(
     if (!updated) throw webhookNotFound();
     await recordAudit(tx, {
       organizationId,
-      actor: productAuditActor(actor),
+      actor: auditActorOf(actor),
       action: 'webhook.updated',
       target: { type: 'webhook', id: current.id },
       request: options.request ?? null,
-      detail: { fields: Object.keys(changes), before, after },
+      detail: { ...detail },
     });
     return updated;
   });
@@ -220,9 +200,9 @@ export async function updateWebhook(
 /** Deletes a subscription (its deliveries and attempts go with it) with the `webhook.deleted` audit entry. */
 export async function deleteWebhook(
   services: Services,
-  actor: ProductActor,
+  actor: OrganizationActor,
   input: { id: string },
-  options: ProductCallOptions = {},
+  options: CallOptions = {},
 ): Promise<void> {
   const organizationId = organizationOf(actor);
   await services.db.transaction().execute(async (tx: Executor) => {
@@ -230,7 +210,7 @@ export async function deleteWebhook(
     if (!deleted) throw webhookNotFound();
     await recordAudit(tx, {
       organizationId,
-      actor: productAuditActor(actor),
+      actor: auditActorOf(actor),
       action: 'webhook.deleted',
       target: { type: 'webhook', id: deleted.id },
       request: options.request ?? null,
@@ -244,7 +224,7 @@ const CATALOGUE = WEBHOOK_EVENT_TYPES.map((type) => ({ type, description: WEBHOO
 /** The event catalogue, and a page of the organisation's events from the outbox, newest first. */
 export async function listWebhookEvents(
   services: Services,
-  actor: ProductActor,
+  actor: OrganizationActor,
   input: TListWebhookEventsRequest,
 ): Promise<TListWebhookEventsResponse> {
   const organizationId = organizationOf(actor);
@@ -273,7 +253,7 @@ function toAttemptObject(row: WebhookDeliveryAttemptRow) {
 /** A page of a subscription's deliveries, newest first, each with its attempts (newest first). */
 export async function listWebhookDeliveries(
   services: Services,
-  actor: ProductActor,
+  actor: OrganizationActor,
   input: TListWebhookDeliveriesRequest,
 ): Promise<Page<TWebhookDelivery>> {
   const organizationId = organizationOf(actor);

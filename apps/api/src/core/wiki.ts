@@ -7,23 +7,17 @@ import {
   type WikiPageRow,
   type WikiPageSummaryRow,
 } from '@tollgate/db';
-import { newId, TollgateError } from '@tollgate/domain';
+import type {
+  TListWikiPagesRequest,
+  TPutWikiPageRequest,
+  TWikiPage,
+  TWikiPageSummary,
+} from '@tollgate/domain';
+import { decodeCursor, encodeCursor, newId, TollgateError } from '@tollgate/domain';
 import { recordAudit } from '../audit/record.ts';
-import type { TListWikiPagesRequest } from '../routers/wiki/list.types.ts';
-import type { TPutWikiPageRequest } from '../routers/wiki/put.types.ts';
-import type { TWikiPage, TWikiPageSummary } from '../routers/wiki/shared.types.ts';
 import type { Services } from '../services.ts';
-import {
-  actingId,
-  decodeCursor,
-  encodeCursor,
-  organizationOf,
-  type Page,
-  type ProductActor,
-  type ProductCallOptions,
-  productAuditActor,
-  toPage,
-} from './product-common.ts';
+import { auditActorOf, type CallOptions, type OrganizationActor } from './actor.ts';
+import { actingId, organizationOf, type Page, toPage } from './product-common.ts';
 
 const SLUG_PATTERN = /^[a-z0-9][a-z0-9-]{0,99}$/;
 
@@ -49,7 +43,7 @@ function pageNotFound(slug: string): TollgateError {
 /** A page of the organisation's wiki pages in slug order, without bodies. */
 export async function listWikiPages(
   services: Services,
-  actor: ProductActor,
+  actor: OrganizationActor,
   input: TListWikiPagesRequest,
 ): Promise<Page<TWikiPageSummary>> {
   const organizationId = organizationOf(actor);
@@ -65,7 +59,7 @@ export async function listWikiPages(
 /** One page of the actor's organisation's wiki; NOT_FOUND when it has none with that slug. */
 export async function getWikiPage(
   services: Services,
-  actor: ProductActor,
+  actor: OrganizationActor,
   input: { slug: string },
 ): Promise<TWikiPage> {
   const row = await findWikiPageBySlug(services.db, organizationOf(actor), input.slug);
@@ -79,9 +73,9 @@ export async function getWikiPage(
  */
 export async function putWikiPage(
   services: Services,
-  actor: ProductActor,
+  actor: OrganizationActor,
   input: TPutWikiPageRequest,
-  options: ProductCallOptions = {},
+  options: CallOptions = {},
 ): Promise<TWikiPage> {
   const organizationId = organizationOf(actor);
   const now = services.clock.now();
@@ -99,7 +93,7 @@ export async function putWikiPage(
     });
     await recordAudit(tx, {
       organizationId,
-      actor: productAuditActor(actor),
+      actor: auditActorOf(actor),
       action: 'wiki.page_updated',
       target: { type: 'wiki_page', id: written.id },
       request: options.request ?? null,
@@ -119,9 +113,9 @@ export async function putWikiPage(
 /** Deletes the page with the `wiki.page_deleted` audit entry in one transaction. */
 export async function deleteWikiPage(
   services: Services,
-  actor: ProductActor,
+  actor: OrganizationActor,
   input: { slug: string },
-  options: ProductCallOptions = {},
+  options: CallOptions = {},
 ): Promise<void> {
   const organizationId = organizationOf(actor);
   await services.db.transaction().execute(async (tx: Executor) => {
@@ -129,7 +123,7 @@ export async function deleteWikiPage(
     if (!deleted) throw pageNotFound(input.slug);
     await recordAudit(tx, {
       organizationId,
-      actor: productAuditActor(actor),
+      actor: auditActorOf(actor),
       action: 'wiki.page_deleted',
       target: { type: 'wiki_page', id: deleted.id },
       request: options.request ?? null,

@@ -3,8 +3,9 @@ import type { Duplex } from 'node:stream';
 import { type ErrorCode, newId, problemDocument, TollgateError } from '@tollgate/domain';
 import { TRPCError } from '@trpc/server';
 import type { FastifyReply } from 'fastify';
+import { knownTollgateError, UNAVAILABLE_RETRY_AFTER_SECONDS } from '../errors.ts';
 import { REQUEST_ID_HEADER } from '../request-id.ts';
-import { knownTollgateError, toTollgateError, UNAVAILABLE_RETRY_AFTER_SECONDS } from '../trpc/errors.ts';
+import { toTollgateError } from '../trpc/errors.ts';
 
 /** The longest path parameter the router accepts; no id or slug is longer. */
 export const MAX_PATH_PARAMETER_LENGTH = 100;

@@ -1,6 +1,6 @@
 import { ERROR_CODES, ERRORS, type ErrorCode, problemDocument, TollgateError } from '@tollgate/domain';
 import { z } from 'zod';
-import { UNAVAILABLE_RETRY_AFTER_SECONDS } from '../trpc/errors.ts';
+import { UNAVAILABLE_RETRY_AFTER_SECONDS } from '../errors.ts';
 import { inputJsonSchema, type JsonSchema, objectShape, toJsonSchema } from './json-schema.ts';
 import { BODY_METHODS, type RestRouteEntry } from './route-table.ts';
 
@@ -41,12 +41,6 @@ export const ZErrorBodySchema = z
 /** The media type of every error response. */
 export const PROBLEM_MEDIA_TYPE = 'application/problem+json';
 
-/**
- * Procedures that can answer 402 INSUFFICIENT_CREDITS (they debit credits). Every other status is listed from
- * what the facade itself can produce for a route; this one depends on what the procedure does.
- */
-const CREDIT_DEBITING_PROCEDURES: ReadonlySet<string> = new Set(['reviews.trigger']);
-
 const STATUS_NAMES: Record<number, string> = {
   400: 'Bad request',
   401: 'Unauthenticated',
@@ -72,9 +66,9 @@ export function codesByStatus(): Map<number, ErrorCode[]> {
 }
 
 /** The error statuses an operation can answer with, each with the §7 codes of that status. */
-export function errorStatusesOf(route: Pick<RestRouteEntry, 'method' | 'procedurePath'>): number[] {
+export function errorStatusesOf(route: Pick<RestRouteEntry, 'method' | 'debitsCredits'>): number[] {
   const statuses = [400, 401, 403, 404, 429, 500, 503];
-  if (CREDIT_DEBITING_PROCEDURES.has(route.procedurePath)) statuses.push(402);
+  if (route.debitsCredits) statuses.push(402);
   if (route.method !== 'GET') statuses.push(409);
   if (BODY_METHODS.has(route.method) || route.method === 'DELETE') statuses.push(413, 415);
   return statuses.sort((a, b) => a - b);

@@ -9,10 +9,12 @@ import { CACHE_CONTROL, NO_STORE, sendRestError, toRestError } from './errors.ts
 import { inputJsonSchema, objectShape } from './json-schema.ts';
 import { buildOpenApiDocument, OPENAPI_DOCUMENT_PATH, REST_PREFIX } from './openapi.ts';
 import { buildProcedureInput, type CookieCodec, restRequestInfo } from './request.ts';
-import { restRouteTable } from './route-table.ts';
+import type { RestRouteEntry } from './route-table.ts';
 
 export interface RestPluginOptions {
   services: Services;
+  /** The route table of the app router, built once at start-up (server.ts): what is served and documented. */
+  routes: readonly RestRouteEntry[];
   /** The cookie plugin's parser and serialiser; a Cookie header is parsed only when a procedure asks for one. */
   cookies: CookieCodec;
   /** Largest accepted JSON body in bytes; the server's bodyLimit when absent. */
@@ -26,8 +28,7 @@ export interface RestPluginOptions {
  * large, wrong content type, unknown route), is answered with the §7 error body.
  */
 export const restPlugin: FastifyPluginAsync<RestPluginOptions> = async (app, options) => {
-  const { services } = options;
-  const routes = restRouteTable();
+  const { services, routes } = options;
 
   // JSON only: any other Content-Type with a body is 415. An empty JSON body counts as none (curl -X POST).
   app.removeAllContentTypeParsers();
@@ -88,8 +89,8 @@ export const restPlugin: FastifyPluginAsync<RestPluginOptions> = async (app, opt
 };
 
 /** The /docs reference page, rendered once from the OpenAPI document. */
-export const docsPlugin: FastifyPluginAsync = async (app) => {
-  const html = renderDocsPage(buildOpenApiDocument(restRouteTable()));
+export const docsPlugin: FastifyPluginAsync<Pick<RestPluginOptions, 'routes'>> = async (app, { routes }) => {
+  const html = renderDocsPage(buildOpenApiDocument(routes));
   const sendPage = async (_request: unknown, reply: FastifyReply) =>
     reply.type('text/html; charset=utf-8').send(html);
   app.get('/docs', sendPage);
@@ -100,5 +101,5 @@ export const docsPlugin: FastifyPluginAsync = async (app) => {
 /** Everything of the REST surface in one registration: /api/v1 (routes and OpenAPI document) and /docs. */
 export const restFacade: FastifyPluginAsync<RestPluginOptions> = async (app, options) => {
   await app.register(restPlugin, { ...options, prefix: REST_PREFIX });
-  await app.register(docsPlugin);
+  await app.register(docsPlugin, { routes: options.routes });
 };

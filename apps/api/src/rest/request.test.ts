@@ -1,7 +1,7 @@
 import fastifyCookie from '@fastify/cookie';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CookieOptions } from '../trpc/context.ts';
+import type { CookieOptions } from '../request-info.ts';
 import { restRequestInfo } from './request.ts';
 
 /**

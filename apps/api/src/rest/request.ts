@@ -1,7 +1,6 @@
 import { TollgateError } from '@tollgate/domain';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { authorizationHeaderOf } from '../auth/authorization-header.ts';
-import type { CookieOptions, RequestInfo } from '../trpc/context.ts';
+import { type CookieOptions, httpRequestFields, type RequestInfo } from '../request-info.ts';
 import { itemsOf, type JsonSchema, type ObjectShape, typesOf } from './json-schema.ts';
 import { BODY_METHODS, type RestRouteEntry } from './route-table.ts';
 
@@ -60,14 +59,14 @@ class RestRequestInfo implements RequestInfo {
     this.#request = request;
     this.#reply = reply;
     this.#codec = codec;
-    this.requestId = request.id;
-    this.ip = request.ip;
-    this.userAgent = header(request.headers['user-agent']);
-    const authorization = authorizationHeaderOf(request.raw);
-    this.authorization = authorization.authorization;
-    this.authorizationRepeated = authorization.authorizationRepeated;
-    this.csrfToken = header(request.headers['x-csrf-token']);
-    this.secure = request.protocol === 'https';
+    const fields = httpRequestFields(request);
+    this.requestId = fields.requestId;
+    this.ip = fields.ip;
+    this.userAgent = fields.userAgent;
+    this.authorization = fields.authorization;
+    this.authorizationRepeated = fields.authorizationRepeated;
+    this.csrfToken = fields.csrfToken;
+    this.secure = fields.secure;
   }
 
   getCookie(name: string): string | undefined {

@@ -5,7 +5,7 @@ import { router } from '../trpc/init.ts';
 import { protectedProcedure, publicProcedure } from '../trpc/procedures.ts';
 import { objectShape, toJsonSchema } from './json-schema.ts';
 import { coerceParameter } from './request.ts';
-import { buildRouteTable, restRouteTable } from './route-table.ts';
+import { buildRouteTable } from './route-table.ts';
 
 const tags = ['Test'];
 
@@ -19,7 +19,7 @@ describe('buildRouteTable', () => {
       .filter(([, procedure]) => procedure._def.meta?.rest)
       .map(([path]) => path);
     expect(
-      restRouteTable()
+      buildRouteTable(appRouter)
         .map((route) => route.procedurePath)
         .sort(),
     ).toEqual(declared.sort());

@@ -1,7 +1,6 @@
 import type { Scope } from '@tollgate/domain';
 import type { AnyRouter } from '@trpc/server';
 import type { z } from 'zod';
-import { appRouter } from '../routers/root.ts';
 import type { ProcedureMeta, RestRoute } from '../trpc/init.ts';
 import { type ProcedureInvoker, type ProcedureRuntime, procedureInvoker } from './invoke.ts';
 
@@ -22,6 +21,8 @@ export interface RestRouteEntry {
   summary: string;
   tags: string[];
   successStatus: 200 | 201 | 204;
+  /** The procedure's meta says it debits credits (402 INSUFFICIENT_CREDITS is documented). */
+  debitsCredits: boolean;
   /** Input parsers of the procedure (zod schemas), empty when it takes no input. */
   inputs: z.ZodType[];
   /** The output parser of the procedure, if it declares one. */
@@ -53,7 +54,7 @@ function isZodSchema(value: unknown): value is z.ZodType {
  * Nothing is listed by hand, so a procedure gets its endpoint (and its OpenAPI operation) by declaring it.
  * Throws at start-up on a route declared twice or a procedure whose meta cannot be served.
  */
-export function buildRouteTable(router: AnyRouter = appRouter): RestRouteEntry[] {
+export function buildRouteTable(router: AnyRouter): RestRouteEntry[] {
   const procedures = router._def.procedures as Record<string, { _def: ProcedureDefinition }>;
   const entries: RestRouteEntry[] = [];
   const seen = new Map<string, string>();
@@ -78,18 +79,11 @@ export function buildRouteTable(router: AnyRouter = appRouter): RestRouteEntry[]
       summary: rest.summary,
       tags: rest.tags,
       successStatus: rest.successStatus ?? 200,
+      debitsCredits: meta.debitsCredits === true,
       inputs: inputs.filter(isZodSchema),
       output: isZodSchema(output) ? output : null,
       invoke: procedureInvoker(procedurePath, procedure),
     });
   }
   return entries;
-}
-
-let cached: RestRouteEntry[] | undefined;
-
-/** The route table of the app router (built once): what the REST plugin serves and the OpenAPI document lists. */
-export function restRouteTable(): readonly RestRouteEntry[] {
-  cached ??= buildRouteTable(appRouter);
-  return cached;
 }

@@ -1,108 +1,37 @@
-import type { Role, Scope, TTokenType } from '@tollgate/domain';
+import type { TPlaygroundSendInput, TPlaygroundSendOutput } from '@tollgate/domain';
+import type { SessionPrincipal } from '../auth/principal.ts';
+import { emptyRequest, type RequestInfo } from '../request-info.ts';
 import type { Services } from '../services.ts';
 
-/** Options of a cookie the server sets; mirrors what @fastify/cookie accepts. */
-export interface CookieOptions {
-  httpOnly?: boolean;
-  sameSite?: 'lax' | 'strict' | 'none';
-  secure?: boolean;
-  path?: string;
-  expires?: Date;
-  maxAge?: number;
+/**
+ * Runs a REST request in process for the API playground (rest/playground.ts). The server builds it once from
+ * its route table and hands it in here, so that the playground procedure does not reach for the router.
+ */
+export interface PlaygroundDispatcher {
+  send(
+    services: Services,
+    session: SessionPrincipal,
+    request: RequestInfo,
+    input: TPlaygroundSendInput,
+  ): Promise<TPlaygroundSendOutput>;
 }
-
-/** The request as procedures see it: plain data, so tests can build one without an HTTP server. */
-export interface RequestInfo {
-  /** The surface the call came through; absent means tRPC. The REST facade applies §5 apiAccess to sessions. */
-  surface?: 'rest' | 'trpc';
-  /**
-   * The request's `Request-Id` (§7), as in its response, its log lines and the audit entries it causes; null
-   * outside HTTP (the CLI, tests).
-   */
-  requestId: string | null;
-  /** Client address, already resolved through TRUST_PROXY. */
-  ip: string;
-  userAgent: string | null;
-  /** The raw Authorization header, if any. */
-  authorization: string | null;
-  /** True when the request carried more than one Authorization header: refused as MALFORMED_TOKEN. */
-  authorizationRepeated?: boolean;
-  /**
-   * Set only by the API playground (routers/playground/send.ts), never from HTTP: act as this token of the
-   * caller's organisation, verified by id with every check of a Bearer token except the secret.
-   */
-  playgroundToken?: { tokenId: string; organizationId: string };
-  /** The value of the X-CSRF-Token header, if any. */
-  csrfToken: string | null;
-  /** Whether the request is secure (https), for the Secure cookie flag. */
-  secure: boolean;
-  getCookie(name: string): string | undefined;
-  setCookie(name: string, value: string, options: CookieOptions): void;
-  clearCookie(name: string, options?: CookieOptions): void;
-  setHeader(name: string, value: string): void;
-}
-
-/** A caller authenticated by a Bearer token. */
-export interface TokenPrincipal {
-  kind: 'token';
-  tokenId: string;
-  tokenType: TTokenType;
-  organizationId: string;
-  /** The subject of a personal token; null for service tokens. */
-  userId: string | null;
-  /** The subject's current role; null for service tokens. */
-  role: Role | null;
-  /** Token scopes ∩ the subject's role ceiling (service tokens: token scopes). */
-  scopes: ReadonlySet<Scope>;
-}
-
-/** A caller signed in to the web app with a session cookie. */
-export interface SessionPrincipal {
-  kind: 'session';
-  sessionId: string;
-  userId: string;
-  /** The organisation the session currently acts in; null when the user belongs to none. */
-  organizationId: string | null;
-  role: Role | null;
-  /** A session acts with its user's role ceiling as its scopes (§2). */
-  scopes: ReadonlySet<Scope>;
-  /** SHA-256 of the session's CSRF token; mutations must present the token itself. */
-  csrfTokenHash: string;
-}
-
-export type Principal = TokenPrincipal | SessionPrincipal;
 
 export interface Context {
   services: Services;
   request: RequestInfo;
-}
-
-/** A request with nothing set, for tests and the CLI: no headers, no cookies, loopback address. */
-export function emptyRequest(overrides: Partial<RequestInfo> = {}): RequestInfo {
-  const cookies = new Map<string, string>();
-  const headers = new Map<string, string>();
-  return {
-    requestId: null,
-    ip: '127.0.0.1',
-    userAgent: null,
-    authorization: null,
-    csrfToken: null,
-    secure: false,
-    getCookie: (name) => cookies.get(name),
-    setCookie: (name, value) => {
-      cookies.set(name, value);
-    },
-    clearCookie: (name) => {
-      cookies.delete(name);
-    },
-    setHeader: (name, value) => {
-      headers.set(name.toLowerCase(), value);
-    },
-    ...overrides,
-  };
+  /** Absent where no playground is served (REST sub-requests, most tests): playground.send is then INTERNAL. */
+  playground?: PlaygroundDispatcher;
 }
 
 /** The context of a procedure call, without any HTTP framework: what router tests and the REST facade use. */
-export function createContextInner(opts: { services: Services; request?: Partial<RequestInfo> }): Context {
-  return { services: opts.services, request: emptyRequest(opts.request) };
+export function createContextInner(opts: {
+  services: Services;
+  request?: Partial<RequestInfo>;
+  playground?: PlaygroundDispatcher;
+}): Context {
+  return {
+    services: opts.services,
+    request: emptyRequest(opts.request),
+    ...(opts.playground ? { playground: opts.playground } : {}),
+  };
 }

@@ -1,24 +1,15 @@
 import type { CreateFastifyContextOptions } from '@trpc/server/adapters/fastify';
-import { authorizationHeaderOf } from '../auth/authorization-header.ts';
+import { httpRequestFields } from '../request-info.ts';
 import type { Services } from '../services.ts';
-import type { Context } from './context.ts';
-
-function header(value: string | string[] | undefined): string | null {
-  if (Array.isArray(value)) return value[0] ?? null;
-  return value ?? null;
-}
+import type { Context, PlaygroundDispatcher } from './context.ts';
 
 /** Adapts a Fastify request/reply to the framework-free {@link Context} procedures use. */
-export function createFastifyContextFactory(services: Services) {
+export function createFastifyContextFactory(services: Services, playground?: PlaygroundDispatcher) {
   return ({ req, res }: CreateFastifyContextOptions): Context => ({
     services,
+    ...(playground ? { playground } : {}),
     request: {
-      requestId: req.id,
-      ip: req.ip,
-      userAgent: header(req.headers['user-agent']),
-      ...authorizationHeaderOf(req.raw),
-      csrfToken: header(req.headers['x-csrf-token']),
-      secure: req.protocol === 'https',
+      ...httpRequestFields(req),
       getCookie: (name) => req.cookies[name],
       setCookie: (name, value, options) => {
         res.setCookie(name, value, options);

@@ -1,7 +1,8 @@
 import type { Scope } from '@tollgate/domain';
 import { initTRPC, TRPCError } from '@trpc/server';
+import { knownTollgateError } from '../errors.ts';
 import type { Context } from './context.ts';
-import { knownTollgateError, toTollgateError, toTRPCError } from './errors.ts';
+import { toTollgateError, toTRPCError } from './errors.ts';
 import { assertStorableText } from './nul-character.ts';
 
 /** Where a procedure is served on the REST facade (/api/v1). */
@@ -22,6 +23,11 @@ export interface ProcedureMeta {
    * (e.g. `tokens.self`). The REST facade, the OpenAPI document and the playground read it from here.
    */
   scope?: Scope | null;
+  /**
+   * The procedure spends the organisation's credits, so it can answer 402 INSUFFICIENT_CREDITS: its REST
+   * operation documents that status (every other status follows from what the facade itself can produce).
+   */
+  debitsCredits?: boolean;
   rest?: RestRoute;
 }
 

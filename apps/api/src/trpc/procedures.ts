@@ -1,9 +1,10 @@
 import { TollgateError } from '@tollgate/domain';
+import type { Principal, SessionPrincipal } from '../auth/principal.ts';
 import { authenticateSession, verifyCsrfToken } from '../auth/session.ts';
+import { assertSessionAllowedOnRest } from '../auth/session-access.ts';
 import { type Verification, verifyToken, verifyTokenById } from '../auth/verify-token.ts';
 import { enforceSessionRateLimit } from '../ratelimit/enforce.ts';
-import { assertSessionAllowedOnRest } from '../rest/sessions.ts';
-import type { Context, Principal, SessionPrincipal } from './context.ts';
+import type { Context } from './context.ts';
 import { baseProcedure, mapFailure, mapThrown, type ProcedureMeta, unmappedProcedure } from './init.ts';
 import { assertStorableText } from './nul-character.ts';
 

@@ -15,12 +15,17 @@ import { pino } from 'pino';
 import { manualClock } from '../../src/clock.ts';
 import { loadEnv } from '../../src/env.ts';
 import type { RateLimiterServiceOptions } from '../../src/ratelimit/limiter.ts';
+import type { RequestInfo } from '../../src/request-info.ts';
+import { createPlaygroundDispatcher } from '../../src/rest/playground.ts';
+import { buildRouteTable } from '../../src/rest/route-table.ts';
 import { appRouter } from '../../src/routers/root.ts';
 import { createServices, type ServicesRuntime } from '../../src/services.ts';
-import { createContextInner, type RequestInfo } from '../../src/trpc/context.ts';
+import { createContextInner } from '../../src/trpc/context.ts';
 import { createCallerFactory } from '../../src/trpc/init.ts';
 
 const createCaller = createCallerFactory(appRouter);
+/** The playground's dispatcher, as server.ts hands it to every tRPC context. */
+const playground = createPlaygroundDispatcher(buildRouteTable(appRouter));
 
 const UNREACHED = { perMinute: 1_000_000, perHour: 1_000_000 };
 /** What the harness limits requests to unless a test says otherwise: nothing a test would notice. */
@@ -97,7 +102,7 @@ export async function createTestHarness(
 
   /** A caller as the REST facade and the web app make it: through the same procedures, with a request. */
   function caller(request: Partial<RequestInfo> = {}) {
-    return createCaller(createContextInner({ services, request }));
+    return createCaller(createContextInner({ services, request, playground }));
   }
 
   /** A caller that authenticates with `Authorization: Bearer <token>`. */

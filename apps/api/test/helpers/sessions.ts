@@ -1,7 +1,7 @@
 import { type ErrorCode, isTollgateError } from '@tollgate/domain';
 import { TRPCError } from '@trpc/server';
 import { expect } from 'vitest';
-import type { CookieOptions, RequestInfo } from '../../src/trpc/context.ts';
+import type { CookieOptions, RequestInfo } from '../../src/request-info.ts';
 import { toTollgateError } from '../../src/trpc/errors.ts';
 import type { TestHarness } from './harness.ts';
 

@@ -1,46 +1,23 @@
 import { type AuditLogCursor, listAuditLogs } from '@tollgate/db';
-import { TollgateError } from '@tollgate/domain';
+import {
+  CURSOR_TIMESTAMPTZ,
+  decodeCursor,
+  encodeCursor,
+  ZListAuditLogsInputSchema,
+  ZListAuditLogsOutputSchema,
+} from '@tollgate/domain';
 import { protectedProcedure } from '../../trpc/procedures.ts';
-import { ZListAuditLogsInputSchema, ZListAuditLogsOutputSchema } from './list.types.ts';
+import { listAuditLogsMeta } from './audit.types.ts';
 
-function encodeCursor(entry: { cursorCreatedAt: string; id: string }): string {
-  return Buffer.from(JSON.stringify([entry.cursorCreatedAt, entry.id])).toString('base64url');
-}
-
-// A timestamptz as PostgreSQL prints it, e.g. `2026-11-23 13:23:31.123456+00`: nothing else reaches the query.
-const CURSOR_TIME = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d{1,6})?[+-]\d\d(:\d\d){0,2}$/;
-
-function decodeCursor(cursor: string): AuditLogCursor {
-  try {
-    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (
-      Array.isArray(value) &&
-      value.length === 2 &&
-      typeof value[0] === 'string' &&
-      typeof value[1] === 'string' &&
-      CURSOR_TIME.test(value[0])
-    ) {
-      return { createdAt: value[0], id: value[1] };
-    }
-  } catch {
-    // Falls through to the error below.
-  }
-  throw new TollgateError('VALIDATION_FAILED', 'The cursor is not valid; start again without it.', [
-    { path: 'cursor', message: 'Invalid cursor' },
-  ]);
+/** The position an audit cursor names: nothing but a PostgreSQL timestamptz and a string reach the query. */
+function auditCursorOf(cursor: string): AuditLogCursor {
+  const [createdAt, id] = decodeCursor(cursor, [CURSOR_TIMESTAMPTZ, /^[\s\S]*$/]) as [string, string];
+  return { createdAt, id };
 }
 
 /** The organisation's audit log, newest first, with filters and an opaque cursor over (createdAt, id). */
-export const list = protectedProcedure
-  .meta({
-    scope: 'audit:read',
-    rest: {
-      method: 'GET',
-      path: '/audit-logs',
-      summary: 'List audit log entries (filters: actor, action, target, from, to)',
-      tags: ['Audit log'],
-    },
-  })
+export const listAuditLogsProcedure = protectedProcedure
+  .meta(listAuditLogsMeta)
   .input(ZListAuditLogsInputSchema)
   .output(ZListAuditLogsOutputSchema)
   .query(async ({ ctx, input }) => {
@@ -55,7 +32,7 @@ export const list = protectedProcedure
         // `to` is inclusive to the millisecond; the database keeps microseconds.
         before: input.to ? new Date(Date.parse(input.to) + 1) : undefined,
       },
-      { limit: input.limit, before: input.cursor ? decodeCursor(input.cursor) : null },
+      { limit: input.limit, before: input.cursor ? auditCursorOf(input.cursor) : null },
     );
     const page = rows.slice(0, input.limit);
     const last = page.at(-1);
@@ -74,6 +51,6 @@ export const list = protectedProcedure
         detail: row.detail,
         createdAt: row.createdAt.toISOString(),
       })),
-      nextCursor: rows.length > input.limit && last ? encodeCursor(last) : null,
+      nextCursor: rows.length > input.limit && last ? encodeCursor([last.cursorCreatedAt, last.id]) : null,
     };
   });

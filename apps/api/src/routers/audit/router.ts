@@ -1,4 +1,4 @@
 import { router } from '../../trpc/init.ts';
-import { list } from './list.ts';
+import { listAuditLogsProcedure } from './list.ts';
 
-export const auditRouter = router({ list });
+export const auditRouter = router({ list: listAuditLogsProcedure });

@@ -1,6 +1,7 @@
+import { ZGetCreditsRequestSchema, ZGetCreditsResponseSchema } from '@tollgate/domain';
 import { getCredits } from '../../core/billing.ts';
 import { protectedProcedure } from '../../trpc/procedures.ts';
-import { getCreditsMeta, ZGetCreditsRequestSchema, ZGetCreditsResponseSchema } from './credits.types.ts';
+import { getCreditsMeta } from './billing.types.ts';
 
 export const getCreditsProcedure = protectedProcedure
   .meta(getCreditsMeta)

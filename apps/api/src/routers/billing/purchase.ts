@@ -1,10 +1,7 @@
+import { ZPurchaseCreditsRequestSchema, ZPurchaseCreditsResponseSchema } from '@tollgate/domain';
 import { purchaseCredits } from '../../core/billing.ts';
 import { protectedProcedure } from '../../trpc/procedures.ts';
-import {
-  purchaseCreditsMeta,
-  ZPurchaseCreditsRequestSchema,
-  ZPurchaseCreditsResponseSchema,
-} from './purchase.types.ts';
+import { purchaseCreditsMeta } from './billing.types.ts';
 
 export const purchaseCreditsProcedure = protectedProcedure
   .meta(purchaseCreditsMeta)

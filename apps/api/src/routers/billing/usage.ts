@@ -1,6 +1,7 @@
+import { ZGetUsageRequestSchema, ZGetUsageResponseSchema } from '@tollgate/domain';
 import { getUsage } from '../../core/billing.ts';
 import { protectedProcedure } from '../../trpc/procedures.ts';
-import { getUsageMeta, ZGetUsageRequestSchema, ZGetUsageResponseSchema } from './usage.types.ts';
+import { getUsageMeta } from './billing.types.ts';
 
 export const getUsageProcedure = protectedProcedure
   .meta(getUsageMeta)

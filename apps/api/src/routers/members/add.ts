@@ -1,18 +1,10 @@
+import { ZAddMemberOutputSchema } from '@tollgate/domain';
 import { addMember } from '../../core/members.ts';
 import { protectedProcedure } from '../../trpc/procedures.ts';
-import { ZAddMemberInputSchema, ZAddMemberOutputSchema } from './add.types.ts';
+import { addMemberMeta, ZAddMemberInputSchema } from './members.types.ts';
 
-export const add = protectedProcedure
-  .meta({
-    scope: 'team:write',
-    rest: {
-      method: 'POST',
-      path: '/team',
-      summary: 'Add an existing user to the organisation with a role',
-      tags: ['Team'],
-      successStatus: 201,
-    },
-  })
+export const addMemberProcedure = protectedProcedure
+  .meta(addMemberMeta)
   .input(ZAddMemberInputSchema)
   .output(ZAddMemberOutputSchema)
   .mutation(({ ctx, input }) =>

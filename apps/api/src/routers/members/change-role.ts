@@ -1,17 +1,10 @@
+import { ZChangeMemberRoleInputSchema, ZChangeMemberRoleOutputSchema } from '@tollgate/domain';
 import { changeMemberRole } from '../../core/members.ts';
 import { protectedProcedure } from '../../trpc/procedures.ts';
-import { ZChangeMemberRoleInputSchema, ZChangeMemberRoleOutputSchema } from './change-role.types.ts';
+import { changeMemberRoleMeta } from './members.types.ts';
 
-export const changeRole = protectedProcedure
-  .meta({
-    scope: 'team:write',
-    rest: {
-      method: 'PATCH',
-      path: '/team/{userId}',
-      summary: "Change a member's role (their personal tokens follow at once)",
-      tags: ['Team'],
-    },
-  })
+export const changeMemberRoleProcedure = protectedProcedure
+  .meta(changeMemberRoleMeta)
   .input(ZChangeMemberRoleInputSchema)
   .output(ZChangeMemberRoleOutputSchema)
   .mutation(({ ctx, input }) =>

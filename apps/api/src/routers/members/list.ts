@@ -1,12 +1,10 @@
+import { ZListMembersInputSchema, ZListMembersOutputSchema } from '@tollgate/domain';
 import { listMembers } from '../../core/members.ts';
 import { protectedProcedure } from '../../trpc/procedures.ts';
-import { ZListMembersInputSchema, ZListMembersOutputSchema } from './list.types.ts';
+import { listMembersMeta } from './members.types.ts';
 
-export const list = protectedProcedure
-  .meta({
-    scope: 'team:read',
-    rest: { method: 'GET', path: '/team', summary: 'List the members of the organisation', tags: ['Team'] },
-  })
+export const listMembersProcedure = protectedProcedure
+  .meta(listMembersMeta)
   .input(ZListMembersInputSchema)
   .output(ZListMembersOutputSchema)
   .query(({ ctx, input }) =>

@@ -1,17 +1,10 @@
+import { ZRemoveMemberInputSchema, ZRemoveMemberOutputSchema } from '@tollgate/domain';
 import { removeMember } from '../../core/members.ts';
 import { protectedProcedure } from '../../trpc/procedures.ts';
-import { ZRemoveMemberInputSchema, ZRemoveMemberOutputSchema } from './remove.types.ts';
+import { removeMemberMeta } from './members.types.ts';
 
-export const remove = protectedProcedure
-  .meta({
-    scope: 'team:write',
-    rest: {
-      method: 'DELETE',
-      path: '/team/{userId}',
-      summary: 'Remove a member (their personal tokens stop working at once)',
-      tags: ['Team'],
-    },
-  })
+export const removeMemberProcedure = protectedProcedure
+  .meta(removeMemberMeta)
   .input(ZRemoveMemberInputSchema)
   .output(ZRemoveMemberOutputSchema)
   .mutation(({ ctx, input }) =>

@@ -1,7 +1,12 @@
 import { router } from '../../trpc/init.ts';
-import { add } from './add.ts';
-import { changeRole } from './change-role.ts';
-import { list } from './list.ts';
-import { remove } from './remove.ts';
+import { addMemberProcedure } from './add.ts';
+import { changeMemberRoleProcedure } from './change-role.ts';
+import { listMembersProcedure } from './list.ts';
+import { removeMemberProcedure } from './remove.ts';
 
-export const membersRouter = router({ list, add, changeRole, remove });
+export const membersRouter = router({
+  list: listMembersProcedure,
+  add: addMemberProcedure,
+  changeRole: changeMemberRoleProcedure,
+  remove: removeMemberProcedure,
+});

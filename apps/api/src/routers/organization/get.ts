@@ -1,16 +1,9 @@
+import { ZGetOrganizationOutputSchema } from '@tollgate/domain';
 import { getOrganization } from '../../core/organizations.ts';
 import { protectedProcedure } from '../../trpc/procedures.ts';
-import { ZGetOrganizationOutputSchema } from './get.types.ts';
+import { getOrganizationMeta } from './organization.types.ts';
 
-export const get = protectedProcedure
-  .meta({
-    scope: 'organization:read',
-    rest: {
-      method: 'GET',
-      path: '/organization',
-      summary: 'Get the organisation, its token policy and its rate limits',
-      tags: ['Organization'],
-    },
-  })
+export const getOrganizationProcedure = protectedProcedure
+  .meta(getOrganizationMeta)
   .output(ZGetOrganizationOutputSchema)
   .query(({ ctx }) => getOrganization(ctx.services, ctx.principal, { organizationId: ctx.organizationId }));

@@ -133,14 +133,22 @@ describe('organization.update', () => {
         targetId: target.id,
       });
       expect(entries[0]?.detail).toEqual({
-        changes: {
-          'policy.requireExpiry': { from: false, to: true },
-          'policy.maxTokenLifetimeDays': { from: null, to: 90 },
-          'policy.allowedIpRanges': { from: [], to: ['10.0.0.0/8', '2001:db8::/32'] },
+        fields: ['policy.maxTokenLifetimeDays', 'policy.requireExpiry', 'policy.allowedIpRanges'],
+        before: {
+          'policy.requireExpiry': false,
+          'policy.maxTokenLifetimeDays': null,
+          'policy.allowedIpRanges': [],
+        },
+        after: {
+          'policy.requireExpiry': true,
+          'policy.maxTokenLifetimeDays': 90,
+          'policy.allowedIpRanges': ['10.0.0.0/8', '2001:db8::/32'],
         },
       });
       expect(entries[1]?.detail).toEqual({
-        changes: { 'policy.apiAccess': { from: 'tokens_and_sessions', to: 'tokens_only' } },
+        fields: ['policy.apiAccess'],
+        before: { 'policy.apiAccess': 'tokens_and_sessions' },
+        after: { 'policy.apiAccess': 'tokens_only' },
       });
       expect(events.filter((event) => event.kind === 'organization')).toEqual([
         { kind: 'organization', organizationId: target.id },

@@ -1,6 +1,10 @@
 import { router } from '../../trpc/init.ts';
-import { get } from './get.ts';
-import { stats } from './stats.ts';
-import { update } from './update.ts';
+import { getOrganizationProcedure } from './get.ts';
+import { organizationStatsProcedure } from './stats.ts';
+import { updateOrganizationProcedure } from './update.ts';
 
-export const organizationRouter = router({ get, update, stats });
+export const organizationRouter = router({
+  get: getOrganizationProcedure,
+  update: updateOrganizationProcedure,
+  stats: organizationStatsProcedure,
+});

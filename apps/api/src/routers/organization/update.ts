@@ -1,17 +1,10 @@
+import { ZUpdateOrganizationOutputSchema } from '@tollgate/domain';
 import { updateOrganization } from '../../core/organizations.ts';
 import { protectedProcedure } from '../../trpc/procedures.ts';
-import { ZUpdateOrganizationInputSchema, ZUpdateOrganizationOutputSchema } from './update.types.ts';
+import { updateOrganizationMeta, ZUpdateOrganizationInputSchema } from './organization.types.ts';
 
-export const update = protectedProcedure
-  .meta({
-    scope: 'organization:write',
-    rest: {
-      method: 'PATCH',
-      path: '/organization',
-      summary: 'Rename the organisation or change its token policy',
-      tags: ['Organization'],
-    },
-  })
+export const updateOrganizationProcedure = protectedProcedure
+  .meta(updateOrganizationMeta)
   .input(ZUpdateOrganizationInputSchema)
   .output(ZUpdateOrganizationOutputSchema)
   .mutation(({ ctx, input }) =>

@@ -1,10 +1,7 @@
+import { ZCreateRepositoryRequestSchema, ZCreateRepositoryResponseSchema } from '@tollgate/domain';
 import { createRepository } from '../../core/repositories.ts';
 import { protectedProcedure } from '../../trpc/procedures.ts';
-import {
-  createRepositoryMeta,
-  ZCreateRepositoryRequestSchema,
-  ZCreateRepositoryResponseSchema,
-} from './create.types.ts';
+import { createRepositoryMeta } from './repositories.types.ts';
 
 export const createRepositoryProcedure = protectedProcedure
   .meta(createRepositoryMeta)

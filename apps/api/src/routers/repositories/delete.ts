@@ -1,10 +1,7 @@
+import { ZDeleteRepositoryRequestSchema, ZDeleteRepositoryResponseSchema } from '@tollgate/domain';
 import { deleteRepository } from '../../core/repositories.ts';
 import { protectedProcedure } from '../../trpc/procedures.ts';
-import {
-  deleteRepositoryMeta,
-  ZDeleteRepositoryRequestSchema,
-  ZDeleteRepositoryResponseSchema,
-} from './delete.types.ts';
+import { deleteRepositoryMeta } from './repositories.types.ts';
 
 export const deleteRepositoryProcedure = protectedProcedure
   .meta(deleteRepositoryMeta)

@@ -1,6 +1,7 @@
+import { ZGetRepositoryRequestSchema, ZGetRepositoryResponseSchema } from '@tollgate/domain';
 import { getRepository } from '../../core/repositories.ts';
 import { protectedProcedure } from '../../trpc/procedures.ts';
-import { getRepositoryMeta, ZGetRepositoryRequestSchema, ZGetRepositoryResponseSchema } from './get.types.ts';
+import { getRepositoryMeta } from './repositories.types.ts';
 
 export const getRepositoryProcedure = protectedProcedure
   .meta(getRepositoryMeta)

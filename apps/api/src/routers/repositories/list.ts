@@ -1,10 +1,7 @@
+import { ZListRepositoriesRequestSchema, ZListRepositoriesResponseSchema } from '@tollgate/domain';
 import { listRepositories } from '../../core/repositories.ts';
 import { protectedProcedure } from '../../trpc/procedures.ts';
-import {
-  listRepositoriesMeta,
-  ZListRepositoriesRequestSchema,
-  ZListRepositoriesResponseSchema,
-} from './list.types.ts';
+import { listRepositoriesMeta } from './repositories.types.ts';
 
 export const listRepositoriesProcedure = protectedProcedure
   .meta(listRepositoriesMeta)

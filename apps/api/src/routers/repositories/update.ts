@@ -1,10 +1,7 @@
+import { ZUpdateRepositoryRequestSchema, ZUpdateRepositoryResponseSchema } from '@tollgate/domain';
 import { updateRepository } from '../../core/repositories.ts';
 import { protectedProcedure } from '../../trpc/procedures.ts';
-import {
-  updateRepositoryMeta,
-  ZUpdateRepositoryRequestSchema,
-  ZUpdateRepositoryResponseSchema,
-} from './update.types.ts';
+import { updateRepositoryMeta } from './repositories.types.ts';
 
 export const updateRepositoryProcedure = protectedProcedure
   .meta(updateRepositoryMeta)

@@ -1,6 +1,7 @@
+import { ZGetReviewRequestSchema, ZGetReviewResponseSchema } from '@tollgate/domain';
 import { getReview } from '../../core/reviews.ts';
 import { protectedProcedure } from '../../trpc/procedures.ts';
-import { getReviewMeta, ZGetReviewRequestSchema, ZGetReviewResponseSchema } from './get.types.ts';
+import { getReviewMeta } from './reviews.types.ts';
 
 export const getReviewProcedure = protectedProcedure
   .meta(getReviewMeta)

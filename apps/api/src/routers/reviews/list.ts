@@ -1,6 +1,7 @@
+import { ZListReviewsRequestSchema, ZListReviewsResponseSchema } from '@tollgate/domain';
 import { listReviews } from '../../core/reviews.ts';
 import { protectedProcedure } from '../../trpc/procedures.ts';
-import { listReviewsMeta, ZListReviewsRequestSchema, ZListReviewsResponseSchema } from './list.types.ts';
+import { listReviewsMeta } from './reviews.types.ts';
 
 export const listReviewsProcedure = protectedProcedure
   .meta(listReviewsMeta)

@@ -1,8 +1,8 @@
+import type { TReviewStatus } from '@tollgate/domain';
 import { REVIEW_CREDIT_COST } from '@tollgate/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestHarness, type TestHarness } from '../../../test/helpers/harness.ts';
 import { callerAs, codeOf, failureOf } from '../tokens/test-helpers.ts';
-import type { TReviewStatus } from './shared.types.ts';
 
 let harness: TestHarness;
 

@@ -1,6 +1,7 @@
+import { ZReviewStatsRequestSchema, ZReviewStatsResponseSchema } from '@tollgate/domain';
 import { getReviewStats } from '../../core/reviews.ts';
 import { protectedProcedure } from '../../trpc/procedures.ts';
-import { reviewStatsMeta, ZReviewStatsRequestSchema, ZReviewStatsResponseSchema } from './stats.types.ts';
+import { reviewStatsMeta } from './reviews.types.ts';
 
 export const reviewStatsProcedure = protectedProcedure
   .meta(reviewStatsMeta)

@@ -1,10 +1,7 @@
+import { ZTriggerReviewRequestSchema, ZTriggerReviewResponseSchema } from '@tollgate/domain';
 import { triggerReview } from '../../core/reviews.ts';
 import { protectedProcedure } from '../../trpc/procedures.ts';
-import {
-  triggerReviewMeta,
-  ZTriggerReviewRequestSchema,
-  ZTriggerReviewResponseSchema,
-} from './trigger.types.ts';
+import { triggerReviewMeta } from './reviews.types.ts';
 
 export const triggerReviewProcedure = protectedProcedure
   .meta(triggerReviewMeta)

@@ -1,6 +1,7 @@
+import { ZUpdateReviewRequestSchema, ZUpdateReviewResponseSchema } from '@tollgate/domain';
 import { updateReview } from '../../core/reviews.ts';
 import { protectedProcedure } from '../../trpc/procedures.ts';
-import { updateReviewMeta, ZUpdateReviewRequestSchema, ZUpdateReviewResponseSchema } from './update.types.ts';
+import { updateReviewMeta } from './reviews.types.ts';
 
 export const updateReviewProcedure = protectedProcedure
   .meta(updateReviewMeta)

@@ -1,6 +1,7 @@
+import { ZCreateTokenRequestSchema, ZCreateTokenResponseSchema } from '@tollgate/domain';
 import { createToken } from '../../core/tokens.ts';
 import { protectedProcedure } from '../../trpc/procedures.ts';
-import { createTokenMeta, ZCreateTokenRequestSchema, ZCreateTokenResponseSchema } from './create.types.ts';
+import { createTokenMeta } from './tokens.types.ts';
 
 export const createTokenProcedure = protectedProcedure
   .meta(createTokenMeta)

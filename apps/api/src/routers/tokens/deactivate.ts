@@ -1,10 +1,7 @@
+import { ZDeactivateTokenRequestSchema, ZDeactivateTokenResponseSchema } from '@tollgate/domain';
 import { setTokenActive } from '../../core/tokens.ts';
 import { protectedProcedure } from '../../trpc/procedures.ts';
-import {
-  deactivateTokenMeta,
-  ZDeactivateTokenRequestSchema,
-  ZDeactivateTokenResponseSchema,
-} from './deactivate.types.ts';
+import { deactivateTokenMeta } from './tokens.types.ts';
 
 export const deactivateTokenProcedure = protectedProcedure
   .meta(deactivateTokenMeta)

@@ -1,6 +1,7 @@
+import { ZDeleteTokenRequestSchema, ZDeleteTokenResponseSchema } from '@tollgate/domain';
 import { deleteToken } from '../../core/tokens.ts';
 import { protectedProcedure } from '../../trpc/procedures.ts';
-import { deleteTokenMeta, ZDeleteTokenRequestSchema, ZDeleteTokenResponseSchema } from './delete.types.ts';
+import { deleteTokenMeta } from './tokens.types.ts';
 
 export const deleteTokenProcedure = protectedProcedure
   .meta(deleteTokenMeta)

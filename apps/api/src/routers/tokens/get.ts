@@ -1,6 +1,7 @@
+import { ZGetTokenRequestSchema, ZGetTokenResponseSchema } from '@tollgate/domain';
 import { getToken } from '../../core/tokens.ts';
 import { protectedProcedure } from '../../trpc/procedures.ts';
-import { getTokenMeta, ZGetTokenRequestSchema, ZGetTokenResponseSchema } from './get.types.ts';
+import { getTokenMeta } from './tokens.types.ts';
 
 export const getTokenProcedure = protectedProcedure
   .meta(getTokenMeta)

@@ -1,6 +1,7 @@
+import { ZListTokensRequestSchema, ZListTokensResponseSchema } from '@tollgate/domain';
 import { listTokens } from '../../core/tokens.ts';
 import { protectedProcedure } from '../../trpc/procedures.ts';
-import { listTokensMeta, ZListTokensRequestSchema, ZListTokensResponseSchema } from './list.types.ts';
+import { listTokensMeta } from './tokens.types.ts';
 
 export const listTokensProcedure = protectedProcedure
   .meta(listTokensMeta)

@@ -1,10 +1,7 @@
+import { ZReactivateTokenRequestSchema, ZReactivateTokenResponseSchema } from '@tollgate/domain';
 import { setTokenActive } from '../../core/tokens.ts';
 import { protectedProcedure } from '../../trpc/procedures.ts';
-import {
-  reactivateTokenMeta,
-  ZReactivateTokenRequestSchema,
-  ZReactivateTokenResponseSchema,
-} from './reactivate.types.ts';
+import { reactivateTokenMeta } from './tokens.types.ts';
 
 export const reactivateTokenProcedure = protectedProcedure
   .meta(reactivateTokenMeta)

@@ -1,6 +1,7 @@
+import { ZRevokeTokenRequestSchema, ZRevokeTokenResponseSchema } from '@tollgate/domain';
 import { revokeToken } from '../../core/tokens.ts';
 import { protectedProcedure } from '../../trpc/procedures.ts';
-import { revokeTokenMeta, ZRevokeTokenRequestSchema, ZRevokeTokenResponseSchema } from './revoke.types.ts';
+import { revokeTokenMeta } from './tokens.types.ts';
 
 export const revokeTokenProcedure = protectedProcedure
   .meta(revokeTokenMeta)

@@ -1,6 +1,7 @@
+import { ZRotateTokenRequestSchema, ZRotateTokenResponseSchema } from '@tollgate/domain';
 import { rotateToken } from '../../core/tokens.ts';
 import { protectedProcedure } from '../../trpc/procedures.ts';
-import { rotateTokenMeta, ZRotateTokenRequestSchema, ZRotateTokenResponseSchema } from './rotate.types.ts';
+import { rotateTokenMeta } from './tokens.types.ts';
 
 export const rotateTokenProcedure = protectedProcedure
   .meta(rotateTokenMeta)

@@ -1,7 +1,7 @@
-import { TollgateError } from '@tollgate/domain';
+import { TollgateError, ZSelfTokenResponseSchema } from '@tollgate/domain';
 import { getSelfToken } from '../../core/tokens.ts';
 import { protectedProcedure } from '../../trpc/procedures.ts';
-import { selfTokenMeta, ZSelfTokenResponseSchema } from './self.types.ts';
+import { selfTokenMeta } from './tokens.types.ts';
 
 export const selfTokenProcedure = protectedProcedure
   .meta(selfTokenMeta)

@@ -1,6 +1,7 @@
+import { ZUpdateTokenRequestSchema, ZUpdateTokenResponseSchema } from '@tollgate/domain';
 import { updateToken } from '../../core/tokens.ts';
 import { protectedProcedure } from '../../trpc/procedures.ts';
-import { updateTokenMeta, ZUpdateTokenRequestSchema, ZUpdateTokenResponseSchema } from './update.types.ts';
+import { updateTokenMeta } from './tokens.types.ts';
 
 export const updateTokenProcedure = protectedProcedure
   .meta(updateTokenMeta)

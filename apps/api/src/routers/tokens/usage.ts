@@ -1,15 +1,15 @@
 import { dailyTokenRequests } from '@tollgate/db';
+import {
+  type TTokenUsageRequest,
+  type TTokenUsageResponse,
+  ZTokenUsageRequestSchema,
+  ZTokenUsageResponseSchema,
+} from '@tollgate/domain';
 import { lastUtcDays } from '../../core/product-common.ts';
 import { getToken, type TokenActor } from '../../core/tokens.ts';
 import type { Services } from '../../services.ts';
 import { protectedProcedure } from '../../trpc/procedures.ts';
-import {
-  type TTokenUsageRequest,
-  type TTokenUsageResponse,
-  tokenUsageMeta,
-  ZTokenUsageRequestSchema,
-  ZTokenUsageResponseSchema,
-} from './usage.types.ts';
+import { tokenUsageMeta } from './tokens.types.ts';
 
 /**
  * Requests per UTC day of one token, for the web app's chart. Visibility is exactly that of tokens.get

@@ -1,10 +1,7 @@
+import { ZCreateWebhookRequestSchema, ZCreateWebhookResponseSchema } from '@tollgate/domain';
 import { createWebhook } from '../../core/webhooks.ts';
 import { protectedProcedure } from '../../trpc/procedures.ts';
-import {
-  createWebhookMeta,
-  ZCreateWebhookRequestSchema,
-  ZCreateWebhookResponseSchema,
-} from './create.types.ts';
+import { createWebhookMeta } from './webhooks.types.ts';
 
 export const createWebhookProcedure = protectedProcedure
   .meta(createWebhookMeta)

@@ -1,10 +1,7 @@
+import { ZDeleteWebhookRequestSchema, ZDeleteWebhookResponseSchema } from '@tollgate/domain';
 import { deleteWebhook } from '../../core/webhooks.ts';
 import { protectedProcedure } from '../../trpc/procedures.ts';
-import {
-  deleteWebhookMeta,
-  ZDeleteWebhookRequestSchema,
-  ZDeleteWebhookResponseSchema,
-} from './delete.types.ts';
+import { deleteWebhookMeta } from './webhooks.types.ts';
 
 export const deleteWebhookProcedure = protectedProcedure
   .meta(deleteWebhookMeta)

@@ -1,10 +1,7 @@
+import { ZListWebhookDeliveriesRequestSchema, ZListWebhookDeliveriesResponseSchema } from '@tollgate/domain';
 import { listWebhookDeliveries } from '../../core/webhooks.ts';
 import { protectedProcedure } from '../../trpc/procedures.ts';
-import {
-  listWebhookDeliveriesMeta,
-  ZListWebhookDeliveriesRequestSchema,
-  ZListWebhookDeliveriesResponseSchema,
-} from './deliveries.types.ts';
+import { listWebhookDeliveriesMeta } from './webhooks.types.ts';
 
 export const listWebhookDeliveriesProcedure = protectedProcedure
   .meta(listWebhookDeliveriesMeta)

@@ -1,10 +1,7 @@
+import { ZListWebhookEventsRequestSchema, ZListWebhookEventsResponseSchema } from '@tollgate/domain';
 import { listWebhookEvents } from '../../core/webhooks.ts';
 import { protectedProcedure } from '../../trpc/procedures.ts';
-import {
-  listWebhookEventsMeta,
-  ZListWebhookEventsRequestSchema,
-  ZListWebhookEventsResponseSchema,
-} from './events.types.ts';
+import { listWebhookEventsMeta } from './webhooks.types.ts';
 
 export const listWebhookEventsProcedure = protectedProcedure
   .meta(listWebhookEventsMeta)

@@ -1,6 +1,7 @@
+import { ZGetWebhookRequestSchema, ZGetWebhookResponseSchema } from '@tollgate/domain';
 import { getWebhook } from '../../core/webhooks.ts';
 import { protectedProcedure } from '../../trpc/procedures.ts';
-import { getWebhookMeta, ZGetWebhookRequestSchema, ZGetWebhookResponseSchema } from './get.types.ts';
+import { getWebhookMeta } from './webhooks.types.ts';
 
 export const getWebhookProcedure = protectedProcedure
   .meta(getWebhookMeta)

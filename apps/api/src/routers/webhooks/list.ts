@@ -1,6 +1,7 @@
+import { ZListWebhooksRequestSchema, ZListWebhooksResponseSchema } from '@tollgate/domain';
 import { listWebhooks } from '../../core/webhooks.ts';
 import { protectedProcedure } from '../../trpc/procedures.ts';
-import { listWebhooksMeta, ZListWebhooksRequestSchema, ZListWebhooksResponseSchema } from './list.types.ts';
+import { listWebhooksMeta } from './webhooks.types.ts';
 
 export const listWebhooksProcedure = protectedProcedure
   .meta(listWebhooksMeta)

@@ -1,10 +1,7 @@
+import { ZUpdateWebhookRequestSchema, ZUpdateWebhookResponseSchema } from '@tollgate/domain';
 import { updateWebhook } from '../../core/webhooks.ts';
 import { protectedProcedure } from '../../trpc/procedures.ts';
-import {
-  updateWebhookMeta,
-  ZUpdateWebhookRequestSchema,
-  ZUpdateWebhookResponseSchema,
-} from './update.types.ts';
+import { updateWebhookMeta } from './webhooks.types.ts';
 
 export const updateWebhookProcedure = protectedProcedure
   .meta(updateWebhookMeta)

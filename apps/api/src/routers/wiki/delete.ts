@@ -1,10 +1,7 @@
+import { ZDeleteWikiPageRequestSchema, ZDeleteWikiPageResponseSchema } from '@tollgate/domain';
 import { deleteWikiPage } from '../../core/wiki.ts';
 import { protectedProcedure } from '../../trpc/procedures.ts';
-import {
-  deleteWikiPageMeta,
-  ZDeleteWikiPageRequestSchema,
-  ZDeleteWikiPageResponseSchema,
-} from './delete.types.ts';
+import { deleteWikiPageMeta } from './wiki.types.ts';
 
 export const deleteWikiPageProcedure = protectedProcedure
   .meta(deleteWikiPageMeta)

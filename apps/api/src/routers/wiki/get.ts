@@ -1,6 +1,7 @@
+import { ZGetWikiPageRequestSchema, ZGetWikiPageResponseSchema } from '@tollgate/domain';
 import { getWikiPage } from '../../core/wiki.ts';
 import { protectedProcedure } from '../../trpc/procedures.ts';
-import { getWikiPageMeta, ZGetWikiPageRequestSchema, ZGetWikiPageResponseSchema } from './get.types.ts';
+import { getWikiPageMeta } from './wiki.types.ts';
 
 export const getWikiPageProcedure = protectedProcedure
   .meta(getWikiPageMeta)

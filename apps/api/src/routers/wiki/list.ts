@@ -1,10 +1,7 @@
+import { ZListWikiPagesRequestSchema, ZListWikiPagesResponseSchema } from '@tollgate/domain';
 import { listWikiPages } from '../../core/wiki.ts';
 import { protectedProcedure } from '../../trpc/procedures.ts';
-import {
-  listWikiPagesMeta,
-  ZListWikiPagesRequestSchema,
-  ZListWikiPagesResponseSchema,
-} from './list.types.ts';
+import { listWikiPagesMeta } from './wiki.types.ts';
 
 export const listWikiPagesProcedure = protectedProcedure
   .meta(listWikiPagesMeta)

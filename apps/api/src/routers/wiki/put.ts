@@ -1,6 +1,7 @@
+import { ZPutWikiPageRequestSchema, ZPutWikiPageResponseSchema } from '@tollgate/domain';
 import { putWikiPage } from '../../core/wiki.ts';
 import { protectedProcedure } from '../../trpc/procedures.ts';
-import { putWikiPageMeta, ZPutWikiPageRequestSchema, ZPutWikiPageResponseSchema } from './put.types.ts';
+import { putWikiPageMeta } from './wiki.types.ts';
 
 export const putWikiPageProcedure = protectedProcedure
   .meta(putWikiPageMeta)
