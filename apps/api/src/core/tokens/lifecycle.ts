@@ -9,7 +9,6 @@ import {
 } from '@tollgate/db';
 import {
   newToken,
-  type Scope,
   TollgateError,
   type TToken,
   type TTokenWithSecret,
