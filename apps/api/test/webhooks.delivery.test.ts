@@ -4,7 +4,8 @@ import { createDatabase, type Database, type DatabaseHandle } from '@tollgate/db
 import type { TestDatabase } from '@tollgate/db/testing';
 import type { Kysely } from 'kysely';
 import { pino } from 'pino';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { Webhook } from 'standardwebhooks';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { callerAs } from '../src/routers/tokens/test-helpers.ts';
 import { PRIVATE_DESTINATION_MESSAGE } from '../src/webhooks/destination.ts';
 import { enqueueWebhookEvent } from '../src/webhooks/outbox.ts';
@@ -376,6 +377,107 @@ describe('token.expiring', () => {
     expect(tokenIds.sort()).toEqual([soon.id, later.id].sort());
     const [delivery] = (await owner.webhooks.deliveries({ id: subscription.id, limit: 1 })).data;
     expect(delivery?.eventType).toBe('token.expiring');
+  });
+});
+
+describe('Standard Webhooks', () => {
+  beforeEach(() => {
+    // The library checks the timestamp against the real clock: start from it.
+    h.clock.set(new Date());
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  /** Delivers the next event and returns what the receiver got. */
+  async function deliverOne() {
+    receiver.received.length = 0;
+    await expect(workerOn(h.services.db).runOnce()).resolves.toMatchObject({ succeeded: 1 });
+    const [delivery] = receiver.received;
+    if (!delivery) throw new Error('nothing received');
+    return delivery;
+  }
+
+  /** Whether the specification's own library accepts the delivery with this secret. */
+  function libraryAccepts(
+    secret: string,
+    delivery: { headers: Record<string, unknown>; body: string },
+  ): boolean {
+    try {
+      new Webhook(secret).verify(delivery.body, delivery.headers as Record<string, string>);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  it('every delivery carries webhook-id, webhook-timestamp and a v1 signature the standardwebhooks library accepts', async () => {
+    const subscription = await subscribe(['token.created']);
+    expect(subscription.secret).toMatch(/^whsec_[A-Za-z0-9+/]{32}$/);
+    await owner.tokens.create({ name: 'standard' });
+    const delivery = await deliverOne();
+    const body = JSON.parse(delivery.body);
+    expect(delivery.headers['webhook-id']).toBe(body.id);
+    expect(delivery.headers['webhook-timestamp']).toBe(delivery.headers['tollgate-webhook-timestamp']);
+    expect(delivery.headers['webhook-signature']).toMatch(/^v1,[A-Za-z0-9+/]+=*$/);
+    expect(
+      new Webhook(subscription.secret).verify(delivery.body, delivery.headers as Record<string, string>),
+    ).toEqual(body);
+    expect(
+      libraryAccepts(subscription.secret, {
+        ...delivery,
+        body: delivery.body.replace('standard', 'standarb'),
+      }),
+    ).toBe(false);
+    const other = await subscribe(['member.added']);
+    expect(libraryAccepts(other.secret, delivery)).toBe(false);
+  });
+
+  it('rotate-secret: both secrets sign for 24 hours, then only the new one; audited, the new secret shown once', async () => {
+    const subscription = await subscribe(['token.created']);
+    const rolled = await owner.webhooks.rotateSecret({ id: subscription.id });
+    expect(rolled.secret).toMatch(/^whsec_[A-Za-z0-9+/]{32}$/);
+    expect(rolled.secret).not.toBe(subscription.secret);
+    expect(rolled.secretPrefix).toBe(rolled.secret.slice(0, 10));
+    const overlapEnds = h.clock.now().getTime() + 24 * 3_600_000;
+    expect(Date.parse(rolled.previousSecretExpiresAt ?? '')).toBe(overlapEnds);
+    expect(await owner.webhooks.get({ id: subscription.id })).toEqual(
+      Object.fromEntries(Object.entries(rolled).filter(([key]) => key !== 'secret')),
+    );
+    const readme = readmeVerifier();
+
+    await owner.tokens.create({ name: 'during the roll' });
+    const during = await deliverOne();
+    for (const secret of [subscription.secret, rolled.secret]) {
+      expect(libraryAccepts(secret, during), secret.slice(0, 10)).toBe(true);
+      expect(readme(secret, during.headers, during.body)).toBe(true);
+    }
+
+    h.clock.advance(24 * 3_600_000 + 1_000);
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(h.clock.now());
+    await owner.tokens.create({ name: 'after the roll' });
+    const after = await deliverOne();
+    expect(libraryAccepts(rolled.secret, after)).toBe(true);
+    expect(readme(rolled.secret, after.headers, after.body)).toBe(true);
+    expect(libraryAccepts(subscription.secret, after)).toBe(false);
+    expect(readme(subscription.secret, after.headers, after.body)).toBe(false);
+
+    const audit = await owner.audit.list({ action: 'webhook.secret_rotated' });
+    expect(audit.data).toEqual([
+      expect.objectContaining({
+        targetId: subscription.id,
+        detail: {
+          secretPrefix: rolled.secretPrefix,
+          previousSecretPrefix: subscription.secretPrefix,
+          previousSecretExpiresAt: new Date(overlapEnds).toISOString(),
+        },
+      }),
+    ]);
+    expect(JSON.stringify(audit.data)).not.toContain(rolled.secret);
+    const gone = await subscribe(['token.created']);
+    await owner.webhooks.delete({ id: gone.id });
+    await expect(owner.webhooks.rotateSecret({ id: gone.id })).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 });
 

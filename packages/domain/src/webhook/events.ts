@@ -53,7 +53,7 @@ export function crossesCreditsLow(balanceBefore: number, balanceAfter: number): 
 /** `token.expiring` is sent this many days before a token expires (once per token). */
 export const TOKEN_EXPIRY_NOTICE_DAYS = 7;
 
-/** Signing secrets look like `whsec_<32 base62 characters>`; lists show the first few characters only. */
+/** Signing secrets look like `whsec_<32 base64 characters>` (Standard Webhooks); lists show the first few characters only. */
 export const WEBHOOK_SECRET_PREFIX = 'whsec_';
 export const WEBHOOK_SECRET_LENGTH = 32;
 export const WEBHOOK_SECRET_DISPLAY_LENGTH = WEBHOOK_SECRET_PREFIX.length + 4;

@@ -54,6 +54,12 @@ export const ZWebhookSubscriptionSchema = z.object({
   events: z.array(ZWebhookEvent),
   active: z.boolean(),
   secretPrefix: z.string().describe('The start of the signing secret, for recognising it'),
+  previousSecretExpiresAt: z
+    .string()
+    .nullable()
+    .describe(
+      'After a secret roll: until when deliveries are also signed with the previous secret (null if never rolled)',
+    ),
   createdAt: z.string(),
   updatedAt: z.string(),
 });
