@@ -334,49 +334,94 @@ describe('the outbox', () => {
 });
 
 describe('token.expiring', () => {
-  it('is sent once per token, 7 days before expiry, even with several jobs at once', async () => {
-    const subscription = await subscribe(['token.expiring']);
-    const day = 86_400_000;
-    const now = h.clock.now().getTime();
-    const soon = await h.issueToken({
-      organizationId: org.id,
-      type: 'service',
-      scopes: ['organization:read'],
-      expiresAt: new Date(now + 3 * day),
-    });
-    const later = await h.issueToken({
-      organizationId: org.id,
-      type: 'service',
-      scopes: ['organization:read'],
-      expiresAt: new Date(now + 10 * day),
-    });
-    await h.issueToken({
-      organizationId: org.id,
-      type: 'service',
-      scopes: ['organization:read'],
-      expiresAt: new Date(now + 2 * day),
-      revokedAt: new Date(now),
-    });
-    await h.issueToken({
-      organizationId: org.id,
-      type: 'service',
-      scopes: ['organization:read'],
-      expiresAt: new Date(now - day),
-    });
+  const day = 86_400_000;
+
+  /** Runs the job on three workers at once, as three API processes would, and returns how many were sent. */
+  async function runJobs(): Promise<number> {
     const workers = [workerOn(h.services.db), workerOn(h.services.db), workerOn(h.services.db)];
-    const announced = await Promise.all(workers.map((worker) => worker.runExpiringTokensJob()));
-    expect(announced.reduce((a, b) => a + b, 0)).toBe(1);
-    await expect(workers[0]?.runExpiringTokensJob()).resolves.toBe(0);
+    const counts = await Promise.all(workers.map((worker) => worker.runExpiringTokensJob()));
+    return counts.reduce((a, b) => a + b, 0);
+  }
 
-    h.clock.advance(4 * day);
-    await expect(workers[1]?.runExpiringTokensJob()).resolves.toBe(1);
-    await expect(workers[2]?.runExpiringTokensJob()).resolves.toBe(0);
+  /** [token id, daysLeft] of every token.expiring delivered so far (delivered concurrently: sorted). */
+  async function noticesDelivered(): Promise<[string, number][]> {
+    while ((await workerOn(h.services.db).runOnce()).claimed > 0) {}
+    return receiver.received
+      .map((r) => JSON.parse(r.body))
+      .filter((event) => event.type === 'token.expiring')
+      .map((event): [string, number] => [event.data.token.id, event.data.daysLeft])
+      .sort(([a, x], [b, y]) => a.localeCompare(b) || y - x);
+  }
 
-    await workers[0]?.runOnce();
-    const tokenIds = receiver.received.map((r) => JSON.parse(r.body).data.token.id);
-    expect(tokenIds.sort()).toEqual([soon.id, later.id].sort());
-    const [delivery] = (await owner.webhooks.deliveries({ id: subscription.id, limit: 1 })).data;
-    expect(delivery?.eventType).toBe('token.expiring');
+  function expiringIn(days: number, extra: { revokedAt?: Date; organizationId?: string } = {}) {
+    return h.issueToken({
+      organizationId: extra.organizationId ?? org.id,
+      type: 'service',
+      scopes: ['organization:read'],
+      expiresAt: new Date(h.clock.now().getTime() + days * day),
+      ...extra,
+    });
+  }
+
+  it('is sent once at each default mark (30, 7, 1 days), with daysLeft, even with several jobs at once', async () => {
+    await subscribe(['token.expiring']);
+    const far = await expiringIn(40);
+    const month = await expiringIn(20);
+    const week = await expiringIn(5);
+    await expiringIn(2, { revokedAt: h.clock.now() });
+    await expiringIn(-1);
+
+    // A token past a mark when first seen is announced at the nearest one only (not at 30 and 7 both).
+    await expect(runJobs()).resolves.toBe(2);
+    await expect(runJobs()).resolves.toBe(0);
+    h.clock.advance(10 * day); // far: 30 days left; month: 10; week: expired
+    await expect(runJobs()).resolves.toBe(1);
+    h.clock.advance(3 * day); // month: 7 days left
+    await expect(runJobs()).resolves.toBe(1);
+    await expect(runJobs()).resolves.toBe(0);
+    h.clock.advance(6 * day + 3_600_000); // month: 23 hours left
+    await expect(runJobs()).resolves.toBe(1);
+    await expect(runJobs()).resolves.toBe(0);
+
+    expect(await noticesDelivered()).toEqual(
+      [
+        [week.id, 5],
+        [month.id, 20],
+        [far.id, 30],
+        [month.id, 7],
+        [month.id, 1],
+      ].sort(([a, x], [b, y]) => String(a).localeCompare(String(b)) || Number(y) - Number(x)),
+    );
+  });
+
+  it("follows the organisation's expiryNoticeDays; an empty list sends none", async () => {
+    // An organisation of its own; the tokens of the test above are revoked so they reach no more marks.
+    await h.services.db
+      .updateTable('tokens')
+      .set({ revokedAt: h.clock.now() })
+      .where('expiresAt', 'is not', null)
+      .execute();
+    const other = await h.seedOrganization({ tier: 'enterprise' });
+    const otherOwner = await callerAs(h, other, 'owner');
+    await otherOwner.webhooks.create({ url: receiver.url, events: ['token.expiring'] });
+    const updated = await otherOwner.organization.update({ policy: { expiryNoticeDays: [2, 14] } });
+    expect(updated.policy.expiryNoticeDays).toEqual([14, 2]);
+    const token = await expiringIn(20, { organizationId: other.id });
+    await expect(runJobs()).resolves.toBe(0);
+    h.clock.advance(6 * day); // 14 days left
+    await expect(runJobs()).resolves.toBe(1);
+    h.clock.advance(7 * day); // 7 days left: not a mark of this organisation
+    await expect(runJobs()).resolves.toBe(0);
+    h.clock.advance(5 * day); // 2 days left
+    await expect(runJobs()).resolves.toBe(1);
+    expect(await noticesDelivered()).toEqual([
+      [token.id, 14],
+      [token.id, 2],
+    ]);
+
+    await otherOwner.organization.update({ policy: { expiryNoticeDays: [] } });
+    await expiringIn(1, { organizationId: other.id });
+    await expect(runJobs()).resolves.toBe(0);
   });
 });
 

@@ -31,7 +31,10 @@ export {
 } from './policy/expiry.ts';
 export {
   API_ACCESS_MODES,
+  DEFAULT_EXPIRY_NOTICE_DAYS,
   DEFAULT_POLICY,
+  MAX_EXPIRY_NOTICE_DAYS,
+  MAX_EXPIRY_NOTICES,
   MAX_TOKEN_LIFETIME_DAYS,
   resolvePolicy,
   type TOrganizationPolicy,
@@ -132,7 +135,6 @@ export {
   CREDITS_LOW_THRESHOLD,
   crossesCreditsLow,
   isWebhookEventType,
-  TOKEN_EXPIRY_NOTICE_DAYS,
   WEBHOOK_EVENT_TYPES,
   WEBHOOK_EVENTS,
   WEBHOOK_SECRET_DISPLAY_LENGTH,

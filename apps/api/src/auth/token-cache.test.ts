@@ -37,6 +37,7 @@ function row(overrides: Partial<TokenVerificationRow> = {}): TokenVerificationRo
     lastUsedIp: null,
     prefix: 'tgp_abcdefgh',
     expiryNotifiedAt: null,
+    expiryNoticeDays: null,
     createdAt: new Date('2029-12-01T00:00:00Z'),
     updatedAt: new Date('2029-12-01T00:00:00Z'),
     subjectRole: 'member',

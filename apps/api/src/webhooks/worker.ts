@@ -159,7 +159,7 @@ export class WebhookWorker {
     }
   }
 
-  /** Announces tokens that expire soon (`token.expiring`, once per token); how many were announced. */
+  /** Announces tokens that reach an expiry notice mark (`token.expiring`, once per mark); how many notices were sent. */
   runExpiringTokensJob(): Promise<number> {
     return runTokenExpiringJob(this.#db, this.#clock.now());
   }

@@ -1,5 +1,6 @@
 export * from './audit.ts';
 export type { Executor } from './executor.ts';
+export * from './expiry-notices.ts';
 export * from './memberships.ts';
 export * from './organizations.ts';
 export * from './tokens.ts';

@@ -4,7 +4,6 @@ import {
   type NewWebhookDeliveryAttempt,
   type NewWebhookEvent,
   type NewWebhookSubscription,
-  type TokenRow,
   type WebhookDeliveryAttemptRow,
   type WebhookDeliveryRow,
   type WebhookEventRow,
@@ -323,36 +322,6 @@ export async function completeWebhookAttempt(
   if (!updated) return false;
   if (outcome.attempt) await db.insertInto('webhookDeliveryAttempts').values(outcome.attempt).execute();
   return true;
-}
-
-/**
- * Marks up to `limit` tokens that expire in (now, until] and have not been announced as announced, and
- * returns them: `UPDATE … WHERE expiry_notified_at IS NULL … RETURNING`, so each token is returned to exactly
- * one caller however many run at once. Revoked tokens are skipped (they can never be used again).
- */
-export async function markTokensExpiringBefore(
-  db: Executor,
-  query: { now: Date; until: Date; limit: number },
-): Promise<TokenRow[]> {
-  return db
-    .updateTable('tokens')
-    .set({ expiryNotifiedAt: query.now })
-    .where('id', 'in', (eb) =>
-      eb
-        .selectFrom('tokens')
-        .select('id')
-        .where('expiryNotifiedAt', 'is', null)
-        .where('revokedAt', 'is', null)
-        .where('expiresAt', '>', query.now)
-        .where('expiresAt', '<=', query.until)
-        .orderBy('expiresAt')
-        .limit(query.limit)
-        .forUpdate()
-        .skipLocked(),
-    )
-    .where('expiryNotifiedAt', 'is', null)
-    .returningAll()
-    .execute();
 }
 
 // ------------------------------------------------------------------------------------------ server secrets

@@ -31,6 +31,8 @@ export interface TokensTable {
   previousHash: string | null;
   previousHashExpiresAt: Date | null;
   expiryNotifiedAt: Date | null;
+  /** The smallest expiryNoticeDays mark `token.expiring` was sent at; null before the first. */
+  expiryNoticeDays: number | null;
   createdAt: Generated<Date>;
   updatedAt: Generated<Date>;
 }
