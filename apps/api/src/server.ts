@@ -12,6 +12,7 @@ import { answerClientError, MAX_PATH_PARAMETER_LENGTH, sendRestError, toRestErro
 import { REST_PREFIX } from './rest/openapi.ts';
 import { restFacade } from './rest/plugin.ts';
 import type { CookieCodec } from './rest/request.ts';
+import { leakReportRoutes } from './routers/credentials/http.ts';
 import { type AppRouter, appRouter } from './routers/root.ts';
 import type { Services } from './services.ts';
 import {
@@ -131,7 +132,11 @@ export async function buildServer({
   });
 
   if (cookies === undefined) throw new Error('the cookie plugin did not load');
-  await app.register(restFacade, { services, cookies });
+  await app.register(restFacade, {
+    services,
+    cookies,
+    extraRoutes: [leakReportRoutes({ services, cookies })],
+  });
 
   const hasWebApp = existsSync(webDist);
   if (hasWebApp) await app.register(fastifyStatic, { root: webDist, wildcard: false });

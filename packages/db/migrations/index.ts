@@ -9,6 +9,7 @@ import * as createServerSecrets from './2026_11_23_000700_create_server_secrets.
 import * as addAuditRequestId from './2026_11_24_000100_add_audit_request_id.ts';
 import * as addWebhookPreviousSecret from './2026_12_03_120000_add_webhook_previous_secret.ts';
 import * as addTokenExpiryNoticeDays from './2026_12_03_120100_add_token_expiry_notice_days.ts';
+import * as createLeakReports from './2026_12_03_120200_create_leak_reports.ts';
 
 /**
  * Every migration, by name. A static record rather than a directory scan, so that it survives any bundler.
@@ -25,4 +26,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '2026_11_24_000100_add_audit_request_id': addAuditRequestId,
   '2026_12_03_120000_add_webhook_previous_secret': addWebhookPreviousSecret,
   '2026_12_03_120100_add_token_expiry_notice_days': addTokenExpiryNoticeDays,
+  '2026_12_03_120200_create_leak_reports': createLeakReports,
 };

@@ -82,6 +82,18 @@ export {
   ZUpdateTokenInput,
 } from './schemas/token.ts';
 export {
+  MAX_REPORTED_CREDENTIAL_LENGTH,
+  MAX_REPORTED_CREDENTIALS,
+  PUBLIC_LEAK_REPORTS_PER_HOUR,
+  type TGithubSecretScanningReport,
+  type TRevokeCredentialsInput,
+  type TRevokeCredentialsOutput,
+  ZGithubSecretScanningMatch,
+  ZGithubSecretScanningReport,
+  ZRevokeCredentialsInput,
+  ZRevokeCredentialsOutput,
+} from './schemas/leaks.ts';
+export {
   DEFAULT_SCOPES,
   SCOPE_NAMES,
   SCOPES,

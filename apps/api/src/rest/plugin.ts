@@ -17,6 +17,8 @@ export interface RestPluginOptions {
   cookies: CookieCodec;
   /** Largest accepted JSON body in bytes; the server's bodyLimit when absent. */
   bodyLimit?: number;
+  /** Routes that are not procedures' (the unauthenticated leak reports of §13), served in this scope. */
+  extraRoutes?: readonly FastifyPluginAsync[];
 }
 
 /**
@@ -67,6 +69,8 @@ export const restPlugin: FastifyPluginAsync<RestPluginOptions> = async (app, opt
   app.get(OPENAPI_DOCUMENT_PATH, async (request, reply) =>
     reply.header(CACHE_CONTROL, NO_STORE).header(REQUEST_ID_HEADER, request.id).send(document),
   );
+
+  for (const extra of options.extraRoutes ?? []) await app.register(extra);
 
   for (const route of routes) {
     const shape = objectShape(inputJsonSchema(route.inputs));

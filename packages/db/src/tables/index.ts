@@ -1,5 +1,6 @@
 import type { AuditLogsTable } from './audit.ts';
 import type { MembershipsTable, OrganizationsTable, SessionsTable, UsersTable } from './identity.ts';
+import type { LeakReportsTable } from './leaks.ts';
 import type { CreditLedgerTable, RepositoriesTable, ReviewsTable, WikiPagesTable } from './product.ts';
 import type { RateLimitsTable } from './rate-limits.ts';
 import type { TokensTable, TokenUsageDailyTable } from './tokens.ts';
@@ -14,6 +15,7 @@ export type * from './audit.ts';
 export type * from './identity.ts';
 export type { JsonArray, JsonObject, JsonPrimitive, JsonValue } from './json.ts';
 export { jsonb } from './json.ts';
+export type * from './leaks.ts';
 export type * from './product.ts';
 export type * from './rate-limits.ts';
 export type * from './tokens.ts';
@@ -40,4 +42,5 @@ export interface Database {
   webhookDeliveries: WebhookDeliveriesTable;
   webhookDeliveryAttempts: WebhookDeliveryAttemptsTable;
   rateLimits: RateLimitsTable;
+  leakReports: LeakReportsTable;
 }

@@ -1,0 +1,54 @@
+import { jsonb, type LeakReportRow, type NewLeakReport, type TokenRow } from '../tables/index.ts';
+import type { Executor } from './executor.ts';
+
+/** Stores a leak report for the job: one insert, whatever the report holds. */
+export async function insertLeakReport(db: Executor, report: NewLeakReport): Promise<void> {
+  await db
+    .insertInto('leakReports')
+    .values({ ...report, items: jsonb(report.items) })
+    .execute();
+}
+
+/**
+ * Claims the oldest unprocessed report, locked for the rest of the transaction (`FOR UPDATE SKIP LOCKED`, so
+ * concurrent jobs take different reports); mark it processed in the same transaction.
+ */
+export async function claimPendingLeakReport(db: Executor): Promise<LeakReportRow | undefined> {
+  return db
+    .selectFrom('leakReports')
+    .selectAll()
+    .where('processedAt', 'is', null)
+    .orderBy('receivedAt')
+    .limit(1)
+    .forUpdate()
+    .skipLocked()
+    .executeTakeFirst();
+}
+
+export async function markLeakReportProcessed(db: Executor, id: string, at: Date): Promise<void> {
+  await db.updateTable('leakReports').set({ processedAt: at }).where('id', '=', id).execute();
+}
+
+/**
+ * The tokens one of these hashes opens at `now` — their current secret, or the previous one during a
+ * rotation's grace — locked for the rest of the transaction.
+ */
+export async function findTokensByHashesForUpdate(
+  db: Executor,
+  hashes: readonly string[],
+  now: Date,
+): Promise<TokenRow[]> {
+  if (hashes.length === 0) return [];
+  return db
+    .selectFrom('tokens')
+    .selectAll()
+    .where((eb) =>
+      eb.or([
+        eb('hash', 'in', hashes),
+        eb.and([eb('previousHash', 'in', hashes), eb('previousHashExpiresAt', '>', now)]),
+      ]),
+    )
+    .orderBy('id')
+    .forUpdate()
+    .execute();
+}
