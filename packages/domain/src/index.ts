@@ -129,6 +129,11 @@ export { type NewToken, newToken } from './token/generate.ts';
 export { hashToken } from './token/hash.ts';
 export { type ParseTokenResult, parseToken } from './token/parse.ts';
 export {
+  TOKEN_REVOKED_REASONS,
+  type TTokenRevokedReason,
+  ZTokenRevokedReason,
+} from './token/revoked-reason.ts';
+export {
   CREDITS_LOW_THRESHOLD,
   crossesCreditsLow,
   isWebhookEventType,
