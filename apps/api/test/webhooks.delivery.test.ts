@@ -398,7 +398,7 @@ describe('token.expiring', () => {
     // An organisation of its own; the tokens of the test above are revoked so they reach no more marks.
     await h.services.db
       .updateTable('tokens')
-      .set({ revokedAt: h.clock.now() })
+      .set({ revokedAt: h.clock.now(), revokedReason: 'manual' })
       .where('expiresAt', 'is not', null)
       .execute();
     const other = await h.seedOrganization({ tier: 'enterprise' });

@@ -58,6 +58,18 @@ export {
 } from './role/roles.ts';
 export { MAX_INTEGER_COLUMN } from './schemas/bounds.ts';
 export {
+  MAX_REPORTED_CREDENTIAL_LENGTH,
+  MAX_REPORTED_CREDENTIALS,
+  PUBLIC_LEAK_REPORTS_PER_HOUR,
+  type TGithubSecretScanningReport,
+  type TRevokeCredentialsInput,
+  type TRevokeCredentialsOutput,
+  ZGithubSecretScanningMatch,
+  ZGithubSecretScanningReport,
+  ZRevokeCredentialsInput,
+  ZRevokeCredentialsOutput,
+} from './schemas/leaks.ts';
+export {
   MAX_IP_ALLOWLIST_ENTRIES,
   MAX_ROTATION_GRACE_SECONDS,
   type TCreateTokenInput,
@@ -81,18 +93,6 @@ export {
   ZTokenWithSecret,
   ZUpdateTokenInput,
 } from './schemas/token.ts';
-export {
-  MAX_REPORTED_CREDENTIAL_LENGTH,
-  MAX_REPORTED_CREDENTIALS,
-  PUBLIC_LEAK_REPORTS_PER_HOUR,
-  type TGithubSecretScanningReport,
-  type TRevokeCredentialsInput,
-  type TRevokeCredentialsOutput,
-  ZGithubSecretScanningMatch,
-  ZGithubSecretScanningReport,
-  ZRevokeCredentialsInput,
-  ZRevokeCredentialsOutput,
-} from './schemas/leaks.ts';
 export {
   DEFAULT_SCOPES,
   SCOPE_NAMES,
@@ -143,6 +143,11 @@ export {
 export { type NewToken, newToken } from './token/generate.ts';
 export { hashToken } from './token/hash.ts';
 export { type ParseTokenResult, parseToken } from './token/parse.ts';
+export {
+  TOKEN_REVOKED_REASONS,
+  type TTokenRevokedReason,
+  ZTokenRevokedReason,
+} from './token/revoked-reason.ts';
 export {
   CREDITS_LOW_THRESHOLD,
   crossesCreditsLow,

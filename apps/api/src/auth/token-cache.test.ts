@@ -25,6 +25,7 @@ function row(overrides: Partial<TokenVerificationRow> = {}): TokenVerificationRo
     expiresAt: null,
     active: true,
     revokedAt: null,
+    revokedReason: null,
     hash: 'hash-1',
     previousHash: null,
     previousHashExpiresAt: null,

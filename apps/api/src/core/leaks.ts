@@ -107,7 +107,7 @@ async function revokeExposed(
     const item = byHash.get(token.hash) ?? byHash.get(token.previousHash ?? '');
     if (item) matchedHashes.add(item.hash);
     if (token.revokedAt !== null) continue;
-    const revoked = await revokeTokenIfNotRevoked(tx, token.organizationId, token.id, report.now);
+    const revoked = await revokeTokenIfNotRevoked(tx, token.organizationId, token.id, report.now, 'exposed');
     if (!revoked) continue;
     revokedIds.push(revoked.id);
     const where = { reportedBy: report.reporter, url: item?.url ?? null, source: item?.source ?? null };

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { TokenRow, TokenType, TokenUpdate } from '../tables/index.ts';
+import type { TokenRevokedReason, TokenRow, TokenType, TokenUpdate } from '../tables/index.ts';
 import type { Executor } from './executor.ts';
 
 /** The statuses of §3, as the list filter understands them. */
@@ -128,10 +128,11 @@ export async function revokeTokenIfNotRevoked(
   organizationId: string,
   id: string,
   revokedAt: Date,
+  revokedReason: TokenRevokedReason,
 ): Promise<TokenRow | undefined> {
   return db
     .updateTable('tokens')
-    .set({ revokedAt, updatedAt: revokedAt })
+    .set({ revokedAt, revokedReason, updatedAt: revokedAt })
     .where('organizationId', '=', organizationId)
     .where('id', '=', id)
     .where('revokedAt', 'is', null)

@@ -3,6 +3,9 @@ import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
 /** Mirrors the CHECK constraint on tokens.type. */
 export type TokenType = 'personal' | 'service';
 
+/** Mirrors the CHECK constraint on tokens.revoked_reason (§3); the domain's TOKEN_REVOKED_REASONS lists the same. */
+export type TokenRevokedReason = 'manual' | 'exposed' | 'reuse' | 'member_removed';
+
 export interface TokensTable {
   id: string;
   organizationId: string;
@@ -21,6 +24,8 @@ export interface TokensTable {
   expiresAt: Date | null;
   active: Generated<boolean>;
   revokedAt: Date | null;
+  /** Set exactly when revokedAt is (CHECK constraint). */
+  revokedReason: TokenRevokedReason | null;
   lastUsedAt: Date | null;
   lastUsedIp: string | null;
   /** The displayable start of the token. */
