@@ -9,6 +9,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildServer } from '../src/server.ts';
 import { createTestHarness, type SeededOrganization, type TestHarness } from './helpers/harness.ts';
+import { spawnServer } from './helpers/spawn-server.ts';
 
 /** Leaked tokens (§13): public leak reports and GitHub's secret-scanning partner endpoint, over HTTP. */
 
@@ -417,4 +418,45 @@ describe('GitHub secret scanning with keys from a file, and switched off', () =>
       await off.close();
     }
   });
+});
+
+describe.skipIf(!process.env.DATABASE_URL)('a public report reaches every process', () => {
+  it('another API process on the same database refuses the reported token within about a second', async () => {
+    const h = await createTestHarness();
+    const app = await buildServer({ services: h.services });
+    const other = await spawnServer(
+      { DATABASE_URL: h.databaseUrl ?? '', REDIS_URL: process.env.REDIS_URL },
+      120_000,
+    );
+    try {
+      const org = await h.seedOrganization();
+      const token = await liveToken(h, org);
+      const self = () =>
+        fetch(`${other.url}/api/v1/tokens/self`, { headers: { authorization: `Bearer ${token.token}` } });
+      // The other process has the token in its cache.
+      expect((await self()).status).toBe(200);
+      expect((await self()).status).toBe(200);
+
+      const started = performance.now();
+      expect((await post(app, '/api/v1/credentials/revoke', { credentials: [token.token] })).statusCode).toBe(
+        202,
+      );
+      let refusedAfterMs = Number.NaN;
+      while (performance.now() - started < 10_000) {
+        const answer = await self();
+        if (answer.status === 401) {
+          refusedAfterMs = performance.now() - started;
+          expect((await answer.json()).code).toBe('TOKEN_REVOKED');
+          break;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      console.info(`public report → refused by another process after ${refusedAfterMs.toFixed(0)} ms`);
+      expect(refusedAfterMs).toBeLessThan(5_000);
+    } finally {
+      await other.stop();
+      await app.close();
+      await h.close();
+    }
+  }, 180_000);
 });
