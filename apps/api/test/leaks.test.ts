@@ -446,7 +446,7 @@ describe.skipIf(!process.env.DATABASE_URL)('a public report reaches every proces
         const answer = await self();
         if (answer.status === 401) {
           refusedAfterMs = performance.now() - started;
-          expect((await answer.json()).code).toBe('TOKEN_REVOKED');
+          expect(((await answer.json()) as { code: string }).code).toBe('TOKEN_REVOKED');
           break;
         }
         await new Promise((resolve) => setTimeout(resolve, 20));
