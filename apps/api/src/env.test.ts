@@ -63,4 +63,13 @@ describe('loadEnv', () => {
   ])('reads WEBHOOK_ALLOW_PRIVATE_NETWORKS=%s', (value, expected) => {
     expect(loadEnv({ WEBHOOK_ALLOW_PRIVATE_NETWORKS: value }).WEBHOOK_ALLOW_PRIVATE_NETWORKS).toBe(expected);
   });
+
+  it.each([
+    ['github', { url: 'https://api.github.com/meta/public_keys/secret_scanning' }],
+    ['https://keys.example.com/scanner.json', { url: 'https://keys.example.com/scanner.json' }],
+    ['/etc/tollgate/github-keys.json', { file: '/etc/tollgate/github-keys.json' }],
+  ])('reads GITHUB_SECRET_SCANNING_KEYS=%s', (value, expected) => {
+    expect(loadEnv({ GITHUB_SECRET_SCANNING_KEYS: value }).GITHUB_SECRET_SCANNING_KEYS).toEqual(expected);
+    expect(loadEnv({}).GITHUB_SECRET_SCANNING_KEYS).toBeUndefined();
+  });
 });

@@ -5,6 +5,9 @@ import { ZRateLimitOverrideEnv } from './ratelimit/config.ts';
  * The only reader of `process.env`. Every setting of PRODUCT.md §1 is validated here at start-up so that a
  * bad value stops the process with one line naming the variable, instead of failing later and obscurely.
  */
+/** GitHub's published secret-scanning public keys (GITHUB_SECRET_SCANNING_KEYS=github). */
+export const GITHUB_SECRET_SCANNING_KEYS_URL = 'https://api.github.com/meta/public_keys/secret_scanning';
+
 const ZEnv = z.object({
   DATABASE_URL: z
     .string()
@@ -61,6 +64,20 @@ const ZEnv = z.object({
     .enum(['true', 'false'], { error: 'must be true or false' })
     .default('false')
     .transform((value) => value === 'true'),
+  /**
+   * Enables GitHub's secret-scanning partner endpoint (§13): where GitHub's public keys come from — `github`
+   * for GitHub's own endpoint, another http(s) URL serving the same JSON, or the path of a file holding it.
+   */
+  GITHUB_SECRET_SCANNING_KEYS: z
+    .string()
+    .min(1)
+    .optional()
+    .transform((value): { url: string } | { file: string } | undefined => {
+      if (value === undefined) return undefined;
+      if (value === 'github') return { url: GITHUB_SECRET_SCANNING_KEYS_URL };
+      if (/^https?:\/\//.test(value)) return { url: value };
+      return { file: value };
+    }),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Where the embedded database lives when DATABASE_URL is absent. */
   TOLLGATE_DATA_DIR: z.string().min(1).default('.data/pglite'),

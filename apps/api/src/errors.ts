@@ -1,5 +1,6 @@
 import { isDatabaseUnavailableError } from '@tollgate/db';
 import { isTollgateError, TollgateError } from '@tollgate/domain';
+import type { ZodError } from 'zod';
 
 /** What a request is told when the database cannot be reached or did not answer in time. */
 export const DATABASE_UNAVAILABLE_MESSAGE = 'The database is unreachable. Please try again later.';
@@ -21,4 +22,13 @@ export function knownTollgateError(error: unknown): TollgateError | undefined {
   if (isDatabaseUnavailableError(error))
     return new TollgateError('UNAVAILABLE', DATABASE_UNAVAILABLE_MESSAGE);
   return undefined;
+}
+
+/** VALIDATION_FAILED with one detail per invalid field (its dotted path and the schema's message). */
+export function validationFailed(error: ZodError): TollgateError {
+  return new TollgateError(
+    'VALIDATION_FAILED',
+    undefined,
+    error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message })),
+  );
 }

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { TokenCache } from './auth/token-cache.ts';
 import { UsageBuffer } from './auth/usage-buffer.ts';
 import { type Clock, systemClock } from './clock.ts';
+import { LeakReportJob, processLeakReports } from './core/leak-report-job.ts';
 import type { Env } from './env.ts';
 import { Invalidation } from './invalidation.ts';
 import { Metrics, startMetricsServer } from './metrics.ts';
@@ -33,6 +34,8 @@ export interface Services {
   webhooks: WebhookWorker;
   /** The Prometheus metrics of §17 (served on METRICS_PORT when set); one registry per process. */
   metrics: Metrics;
+  /** Revokes the tokens of stored leak reports (§13), on a 1 s tick in every process. */
+  leakReports: LeakReportJob;
 }
 
 export interface ServicesRuntime extends Services {
@@ -93,7 +96,8 @@ export function createServices(deps: {
     pool: () => deps.database.poolStats?.() ?? null,
   });
   let metricsServer: { close(): Promise<void> } | undefined;
-  return {
+  const leakReports = new LeakReportJob({ log: deps.log, run: () => processLeakReports(services) });
+  const services: ServicesRuntime = {
     env: deps.env,
     database: deps.database,
     db: deps.database.db,
@@ -106,6 +110,7 @@ export function createServices(deps: {
     webhookSecrets,
     webhooks,
     metrics,
+    leakReports,
     async start() {
       if (deps.env.METRICS_PORT !== undefined) {
         metricsServer = await startMetricsServer(metrics, {
@@ -117,8 +122,12 @@ export function createServices(deps: {
       await rateLimits.start();
       usage.start();
       if (deps.webhookWorker !== false) webhooks.start();
+      leakReports.start();
+      // Reports another process stored but did not get to (it stopped, or the database went away).
+      leakReports.kick();
     },
     async stop() {
+      await leakReports.stop();
       await webhooks.stop();
       await usage.stop();
       await invalidation.stop();
@@ -126,6 +135,7 @@ export function createServices(deps: {
       await metricsServer?.close();
     },
   };
+  return services;
 }
 
 /** The outbox's depth and the age of its oldest undelivered delivery, read when metrics are scraped. */

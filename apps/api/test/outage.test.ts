@@ -311,7 +311,7 @@ describe.skipIf(!DATABASE_URL)('outages under load', () => {
 
     await h.services.db
       .updateTable('tokens')
-      .set({ revokedAt: new Date() })
+      .set({ revokedAt: new Date(), revokedReason: 'manual' })
       .where('id', '=', revoked.id)
       .execute();
     // Delivered to every listener but the server's, whose LISTEN connection is cut.

@@ -41,9 +41,22 @@ describe('REST facade: OpenAPI document and /docs', () => {
     await expect(SwaggerParser.validate(structuredClone(document) as never)).resolves.toBeTruthy();
   });
 
-  it('lists every route of the table once, plus itself', () => {
+  it('lists every route of the table once, plus itself and the two leak-report endpoints', () => {
     const operations = Object.values(document.paths).flatMap((methods) => Object.keys(methods));
-    expect(operations).toHaveLength(routes.length + 1);
+    expect(operations).toHaveLength(routes.length + 3);
+    expect(operationOf('POST', '/credentials/revoke')).toMatchObject({
+      operationId: 'credentials.revoke',
+      security: [],
+      responses: { '202': expect.anything(), '429': expect.anything() },
+    });
+    expect(operationOf('POST', '/secret-scanning/github')).toMatchObject({
+      security: [],
+      parameters: [
+        expect.objectContaining({ name: 'Github-Public-Key-Identifier', in: 'header', required: true }),
+        expect.objectContaining({ name: 'Github-Public-Key-Signature', in: 'header', required: true }),
+      ],
+      responses: { '200': expect.anything(), '401': expect.anything() },
+    });
     expect(routes.length).toBeGreaterThanOrEqual(15);
   });
 

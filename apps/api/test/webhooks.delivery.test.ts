@@ -4,7 +4,8 @@ import { createDatabase, type Database, type DatabaseHandle } from '@tollgate/db
 import type { TestDatabase } from '@tollgate/db/testing';
 import type { Kysely } from 'kysely';
 import { pino } from 'pino';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { Webhook } from 'standardwebhooks';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { callerAs } from '../src/routers/tokens/test-helpers.ts';
 import { PRIVATE_DESTINATION_MESSAGE } from '../src/webhooks/destination.ts';
 import { enqueueWebhookEvent } from '../src/webhooks/outbox.ts';
@@ -333,49 +334,195 @@ describe('the outbox', () => {
 });
 
 describe('token.expiring', () => {
-  it('is sent once per token, 7 days before expiry, even with several jobs at once', async () => {
-    const subscription = await subscribe(['token.expiring']);
-    const day = 86_400_000;
-    const now = h.clock.now().getTime();
-    const soon = await h.issueToken({
-      organizationId: org.id,
-      type: 'service',
-      scopes: ['organization:read'],
-      expiresAt: new Date(now + 3 * day),
-    });
-    const later = await h.issueToken({
-      organizationId: org.id,
-      type: 'service',
-      scopes: ['organization:read'],
-      expiresAt: new Date(now + 10 * day),
-    });
-    await h.issueToken({
-      organizationId: org.id,
-      type: 'service',
-      scopes: ['organization:read'],
-      expiresAt: new Date(now + 2 * day),
-      revokedAt: new Date(now),
-    });
-    await h.issueToken({
-      organizationId: org.id,
-      type: 'service',
-      scopes: ['organization:read'],
-      expiresAt: new Date(now - day),
-    });
+  const day = 86_400_000;
+
+  /** Runs the job on three workers at once, as three API processes would, and returns how many were sent. */
+  async function runJobs(): Promise<number> {
     const workers = [workerOn(h.services.db), workerOn(h.services.db), workerOn(h.services.db)];
-    const announced = await Promise.all(workers.map((worker) => worker.runExpiringTokensJob()));
-    expect(announced.reduce((a, b) => a + b, 0)).toBe(1);
-    await expect(workers[0]?.runExpiringTokensJob()).resolves.toBe(0);
+    const counts = await Promise.all(workers.map((worker) => worker.runExpiringTokensJob()));
+    return counts.reduce((a, b) => a + b, 0);
+  }
 
-    h.clock.advance(4 * day);
-    await expect(workers[1]?.runExpiringTokensJob()).resolves.toBe(1);
-    await expect(workers[2]?.runExpiringTokensJob()).resolves.toBe(0);
+  /** [token id, daysLeft] of every token.expiring delivered so far (delivered concurrently: sorted). */
+  async function noticesDelivered(): Promise<[string, number][]> {
+    while ((await workerOn(h.services.db).runOnce()).claimed > 0) {}
+    return receiver.received
+      .map((r) => JSON.parse(r.body))
+      .filter((event) => event.type === 'token.expiring')
+      .map((event): [string, number] => [event.data.token.id, event.data.daysLeft])
+      .sort(([a, x], [b, y]) => a.localeCompare(b) || y - x);
+  }
 
-    await workers[0]?.runOnce();
-    const tokenIds = receiver.received.map((r) => JSON.parse(r.body).data.token.id);
-    expect(tokenIds.sort()).toEqual([soon.id, later.id].sort());
-    const [delivery] = (await owner.webhooks.deliveries({ id: subscription.id, limit: 1 })).data;
-    expect(delivery?.eventType).toBe('token.expiring');
+  function expiringIn(days: number, extra: { revokedAt?: Date; organizationId?: string } = {}) {
+    return h.issueToken({
+      organizationId: extra.organizationId ?? org.id,
+      type: 'service',
+      scopes: ['organization:read'],
+      expiresAt: new Date(h.clock.now().getTime() + days * day),
+      ...extra,
+    });
+  }
+
+  it('is sent once at each default mark (30, 7, 1 days), with daysLeft, even with several jobs at once', async () => {
+    await subscribe(['token.expiring']);
+    const far = await expiringIn(40);
+    const month = await expiringIn(20);
+    const week = await expiringIn(5);
+    await expiringIn(2, { revokedAt: h.clock.now() });
+    await expiringIn(-1);
+
+    // A token past a mark when first seen is announced at the nearest one only (not at 30 and 7 both).
+    await expect(runJobs()).resolves.toBe(2);
+    await expect(runJobs()).resolves.toBe(0);
+    h.clock.advance(10 * day); // far: 30 days left; month: 10; week: expired
+    await expect(runJobs()).resolves.toBe(1);
+    h.clock.advance(3 * day); // month: 7 days left
+    await expect(runJobs()).resolves.toBe(1);
+    await expect(runJobs()).resolves.toBe(0);
+    h.clock.advance(6 * day + 3_600_000); // month: 23 hours left
+    await expect(runJobs()).resolves.toBe(1);
+    await expect(runJobs()).resolves.toBe(0);
+
+    expect(await noticesDelivered()).toEqual(
+      [
+        [week.id, 5],
+        [month.id, 20],
+        [far.id, 30],
+        [month.id, 7],
+        [month.id, 1],
+      ].sort(([a, x], [b, y]) => String(a).localeCompare(String(b)) || Number(y) - Number(x)),
+    );
+  });
+
+  it("follows the organisation's expiryNoticeDays; an empty list sends none", async () => {
+    // An organisation of its own; the tokens of the test above are revoked so they reach no more marks.
+    await h.services.db
+      .updateTable('tokens')
+      .set({ revokedAt: h.clock.now(), revokedReason: 'manual' })
+      .where('expiresAt', 'is not', null)
+      .execute();
+    const other = await h.seedOrganization({ tier: 'enterprise' });
+    const otherOwner = await callerAs(h, other, 'owner');
+    await otherOwner.webhooks.create({ url: receiver.url, events: ['token.expiring'] });
+    const updated = await otherOwner.organization.update({ policy: { expiryNoticeDays: [2, 14] } });
+    expect(updated.policy.expiryNoticeDays).toEqual([14, 2]);
+    const token = await expiringIn(20, { organizationId: other.id });
+    await expect(runJobs()).resolves.toBe(0);
+    h.clock.advance(6 * day); // 14 days left
+    await expect(runJobs()).resolves.toBe(1);
+    h.clock.advance(7 * day); // 7 days left: not a mark of this organisation
+    await expect(runJobs()).resolves.toBe(0);
+    h.clock.advance(5 * day); // 2 days left
+    await expect(runJobs()).resolves.toBe(1);
+    expect(await noticesDelivered()).toEqual([
+      [token.id, 14],
+      [token.id, 2],
+    ]);
+
+    await otherOwner.organization.update({ policy: { expiryNoticeDays: [] } });
+    await expiringIn(1, { organizationId: other.id });
+    await expect(runJobs()).resolves.toBe(0);
+  });
+});
+
+describe('Standard Webhooks', () => {
+  beforeEach(() => {
+    // The library checks the timestamp against the real clock: start from it.
+    h.clock.set(new Date());
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  /** Delivers the next event and returns what the receiver got. */
+  async function deliverOne() {
+    receiver.received.length = 0;
+    await expect(workerOn(h.services.db).runOnce()).resolves.toMatchObject({ succeeded: 1 });
+    const [delivery] = receiver.received;
+    if (!delivery) throw new Error('nothing received');
+    return delivery;
+  }
+
+  /** Whether the specification's own library accepts the delivery with this secret. */
+  function libraryAccepts(
+    secret: string,
+    delivery: { headers: Record<string, unknown>; body: string },
+  ): boolean {
+    try {
+      new Webhook(secret).verify(delivery.body, delivery.headers as Record<string, string>);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  it('every delivery carries webhook-id, webhook-timestamp and a v1 signature the standardwebhooks library accepts', async () => {
+    const subscription = await subscribe(['token.created']);
+    expect(subscription.secret).toMatch(/^whsec_[A-Za-z0-9+/]{32}$/);
+    await owner.tokens.create({ name: 'standard' });
+    const delivery = await deliverOne();
+    const body = JSON.parse(delivery.body);
+    expect(delivery.headers['webhook-id']).toBe(body.id);
+    expect(delivery.headers['webhook-timestamp']).toBe(delivery.headers['tollgate-webhook-timestamp']);
+    expect(delivery.headers['webhook-signature']).toMatch(/^v1,[A-Za-z0-9+/]+=*$/);
+    expect(
+      new Webhook(subscription.secret).verify(delivery.body, delivery.headers as Record<string, string>),
+    ).toEqual(body);
+    expect(
+      libraryAccepts(subscription.secret, {
+        ...delivery,
+        body: delivery.body.replace('standard', 'standarb'),
+      }),
+    ).toBe(false);
+    const other = await subscribe(['member.added']);
+    expect(libraryAccepts(other.secret, delivery)).toBe(false);
+  });
+
+  it('rotate-secret: both secrets sign for 24 hours, then only the new one; audited, the new secret shown once', async () => {
+    const subscription = await subscribe(['token.created']);
+    const rolled = await owner.webhooks.rotateSecret({ id: subscription.id });
+    expect(rolled.secret).toMatch(/^whsec_[A-Za-z0-9+/]{32}$/);
+    expect(rolled.secret).not.toBe(subscription.secret);
+    expect(rolled.secretPrefix).toBe(rolled.secret.slice(0, 10));
+    const overlapEnds = h.clock.now().getTime() + 24 * 3_600_000;
+    expect(Date.parse(rolled.previousSecretExpiresAt ?? '')).toBe(overlapEnds);
+    expect(await owner.webhooks.get({ id: subscription.id })).toEqual(
+      Object.fromEntries(Object.entries(rolled).filter(([key]) => key !== 'secret')),
+    );
+    const readme = readmeVerifier();
+
+    await owner.tokens.create({ name: 'during the roll' });
+    const during = await deliverOne();
+    for (const secret of [subscription.secret, rolled.secret]) {
+      expect(libraryAccepts(secret, during), secret.slice(0, 10)).toBe(true);
+      expect(readme(secret, during.headers, during.body)).toBe(true);
+    }
+
+    h.clock.advance(24 * 3_600_000 + 1_000);
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(h.clock.now());
+    await owner.tokens.create({ name: 'after the roll' });
+    const after = await deliverOne();
+    expect(libraryAccepts(rolled.secret, after)).toBe(true);
+    expect(readme(rolled.secret, after.headers, after.body)).toBe(true);
+    expect(libraryAccepts(subscription.secret, after)).toBe(false);
+    expect(readme(subscription.secret, after.headers, after.body)).toBe(false);
+
+    const audit = await owner.audit.list({ action: 'webhook.secret_rotated' });
+    expect(audit.data).toEqual([
+      expect.objectContaining({
+        targetId: subscription.id,
+        detail: {
+          secretPrefix: rolled.secretPrefix,
+          previousSecretPrefix: subscription.secretPrefix,
+          previousSecretExpiresAt: new Date(overlapEnds).toISOString(),
+        },
+      }),
+    ]);
+    expect(JSON.stringify(audit.data)).not.toContain(rolled.secret);
+    const gone = await subscribe(['token.created']);
+    await owner.webhooks.delete({ id: gone.id });
+    await expect(owner.webhooks.rotateSecret({ id: gone.id })).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 });
 

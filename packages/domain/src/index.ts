@@ -45,7 +45,10 @@ export {
 } from './policy/grant.ts';
 export {
   API_ACCESS_MODES,
+  DEFAULT_EXPIRY_NOTICE_DAYS,
   DEFAULT_POLICY,
+  MAX_EXPIRY_NOTICE_DAYS,
+  MAX_EXPIRY_NOTICES,
   MAX_TOKEN_LIFETIME_DAYS,
   resolvePolicy,
   type TOrganizationPolicy,
@@ -94,6 +97,18 @@ export {
   ZUsageDaySchema,
 } from './schemas/billing.ts';
 export { MAX_INTEGER_COLUMN } from './schemas/bounds.ts';
+export {
+  MAX_REPORTED_CREDENTIAL_LENGTH,
+  MAX_REPORTED_CREDENTIALS,
+  PUBLIC_LEAK_REPORTS_PER_HOUR,
+  type TGithubSecretScanningReport,
+  type TRevokeCredentialsInput,
+  type TRevokeCredentialsOutput,
+  ZGithubSecretScanningMatch,
+  ZGithubSecretScanningReport,
+  ZRevokeCredentialsInput,
+  ZRevokeCredentialsOutput,
+} from './schemas/leaks.ts';
 export {
   type TChangeMemberRoleInput,
   type TListMembersInput,
@@ -239,6 +254,8 @@ export {
   type TListWebhookEventsRequest,
   type TListWebhookEventsResponse,
   type TListWebhooksRequest,
+  type TRotateWebhookSecretRequest,
+  type TRotateWebhookSecretResponse,
   type TUpdateWebhookRequest,
   type TWebhookDelivery,
   type TWebhookEvent,
@@ -255,6 +272,8 @@ export {
   ZListWebhookEventsResponseSchema,
   ZListWebhooksRequestSchema,
   ZListWebhooksResponseSchema,
+  ZRotateWebhookSecretRequestSchema,
+  ZRotateWebhookSecretResponseSchema,
   ZUpdateWebhookRequestSchema,
   ZUpdateWebhookResponseSchema,
   ZWebhookAttemptSchema,
@@ -337,10 +356,14 @@ export { type NewToken, newToken } from './token/generate.ts';
 export { hashToken } from './token/hash.ts';
 export { type ParseTokenResult, parseToken } from './token/parse.ts';
 export {
+  TOKEN_REVOKED_REASONS,
+  type TTokenRevokedReason,
+  ZTokenRevokedReason,
+} from './token/revoked-reason.ts';
+export {
   CREDITS_LOW_THRESHOLD,
   crossesCreditsLow,
   isWebhookEventType,
-  TOKEN_EXPIRY_NOTICE_DAYS,
   WEBHOOK_EVENT_TYPES,
   WEBHOOK_EVENTS,
   WEBHOOK_SECRET_DISPLAY_LENGTH,

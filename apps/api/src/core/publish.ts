@@ -1,5 +1,5 @@
-import type { InvalidationEvent } from '../invalidation.ts';
-import type { Services } from '../services.ts';
+import type { Logger } from 'pino';
+import type { Invalidation, InvalidationEvent } from '../invalidation.ts';
 
 /**
  * Tells every API process to forget what it cached about a change. Call it after the change has committed:
@@ -10,7 +10,7 @@ import type { Services } from '../services.ts';
  * that connection is restored (invalidation.ts), so it cannot go on serving what the change replaced.
  */
 export async function publishAfterCommit(
-  services: Pick<Services, 'invalidation' | 'log'>,
+  services: { invalidation: Pick<Invalidation, 'publish'>; log: Logger },
   event: InvalidationEvent,
 ): Promise<void> {
   try {

@@ -19,6 +19,7 @@ export type TokenObjectFields = Pick<
   | 'active'
   | 'expiresAt'
   | 'revokedAt'
+  | 'revokedReason'
   | 'lastUsedAt'
   | 'lastUsedIp'
   | 'subjectUserId'
@@ -46,6 +47,7 @@ export function toTokenObject(row: TokenObjectFields, now: Date): TToken {
     active: row.active,
     expiresAt: iso(row.expiresAt),
     revokedAt: iso(row.revokedAt),
+    revokedReason: row.revokedReason,
     lastUsedAt: iso(row.lastUsedAt),
     lastUsedIp: row.lastUsedIp,
     subjectUserId: row.subjectUserId,

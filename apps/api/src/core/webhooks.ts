@@ -21,6 +21,8 @@ import type {
   TListWebhookEventsRequest,
   TListWebhookEventsResponse,
   TListWebhooksRequest,
+  TRotateWebhookSecretRequest,
+  TRotateWebhookSecretResponse,
   TUpdateWebhookRequest,
   TWebhookDelivery,
   TWebhookEvent,
@@ -54,6 +56,7 @@ export function toWebhookObject(row: WebhookSubscriptionRow): TWebhookSubscripti
     events: row.events.filter(isWebhookEventType),
     active: row.active,
     secretPrefix: row.secretPrefix,
+    previousSecretExpiresAt: row.previousSecretExpiresAt?.toISOString() ?? null,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };
@@ -195,6 +198,53 @@ export async function updateWebhook(
     return updated;
   });
   return toWebhookObject(row);
+}
+
+/** How long deliveries are also signed with the previous secret after a roll (§8). */
+export const WEBHOOK_SECRET_ROLL_OVERLAP_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Rolls the signing secret: a new secret becomes current and the old one keeps signing for 24 hours beside
+ * it, so receivers can switch without missing a delivery. Rolling again within those hours retires the
+ * oldest at once (two secrets at most). With its `webhook.secret_rotated` audit entry, in one transaction.
+ */
+export async function rotateWebhookSecret(
+  services: Services,
+  actor: OrganizationActor,
+  input: TRotateWebhookSecretRequest,
+  options: CallOptions = {},
+): Promise<TRotateWebhookSecretResponse> {
+  const organizationId = organizationOf(actor);
+  const now = services.clock.now();
+  const { secret, prefix } = newSigningSecret();
+  const secretCiphertext = await services.webhookSecrets.encrypt(secret, input.id);
+  const previousSecretExpiresAt = new Date(now.getTime() + WEBHOOK_SECRET_ROLL_OVERLAP_MS);
+  const row = await services.db.transaction().execute(async (tx: Executor) => {
+    const current = await findWebhookSubscriptionByIdForUpdate(tx, organizationId, input.id);
+    if (!current) throw webhookNotFound();
+    const updated = await updateWebhookSubscriptionById(tx, organizationId, current.id, {
+      secretCiphertext,
+      secretPrefix: prefix,
+      previousSecretCiphertext: current.secretCiphertext,
+      previousSecretExpiresAt,
+      updatedAt: now,
+    });
+    if (!updated) throw webhookNotFound();
+    await recordAudit(tx, {
+      organizationId,
+      actor: auditActorOf(actor),
+      action: 'webhook.secret_rotated',
+      target: { type: 'webhook', id: current.id },
+      request: options.request ?? null,
+      detail: {
+        secretPrefix: prefix,
+        previousSecretPrefix: current.secretPrefix,
+        previousSecretExpiresAt: previousSecretExpiresAt.toISOString(),
+      },
+    });
+    return updated;
+  });
+  return { ...toWebhookObject(row), secret };
 }
 
 /** Deletes a subscription (its deliveries and attempts go with it) with the `webhook.deleted` audit entry. */

@@ -1,4 +1,13 @@
-import { ERROR_CODES, ERRORS, type ErrorCode, problemDocument, TollgateError } from '@tollgate/domain';
+import {
+  ERROR_CODES,
+  ERRORS,
+  type ErrorCode,
+  problemDocument,
+  TollgateError,
+  ZGithubSecretScanningReport,
+  ZRevokeCredentialsInput,
+  ZRevokeCredentialsOutput,
+} from '@tollgate/domain';
 import { z } from 'zod';
 import { UNAVAILABLE_RETRY_AFTER_SECONDS } from '../errors.ts';
 import { inputJsonSchema, type JsonSchema, objectShape, toJsonSchema } from './json-schema.ts';
@@ -216,6 +225,94 @@ function operationOf(route: RestRouteEntry): Record<string, unknown> {
   };
 }
 
+const LEAKED_TOKENS_TAG = 'Leaked tokens';
+
+/** The §7 error responses of an operation, by status. */
+function errorRefs(statuses: readonly number[]): Record<string, unknown> {
+  return Object.fromEntries(
+    statuses.map((status) => [String(status), { $ref: `#/components/responses/Error${status}` }]),
+  );
+}
+
+/**
+ * The leak-report endpoints of §13, which are not procedures' routes (no Bearer token: anyone may report a
+ * leak, and GitHub signs its reports instead); served by rest/leaks.ts.
+ */
+function leakReportOperations(): OpenApiDocument['paths'] {
+  const json = (schema: z.ZodType, io: 'input' | 'output') => ({
+    'application/json': { schema: toJsonSchema(schema, io) },
+  });
+  return {
+    [`${REST_PREFIX}/credentials/revoke`]: {
+      post: {
+        operationId: 'credentials.revoke',
+        summary: 'Report leaked tokens: each live one is revoked as exposed within about a second',
+        description:
+          'No authentication. GitHub’s credential-revocation shape: 1–1,000 strings. The answer is the same whatever they are (it never says whether a token exists); 60 reports an hour per client address. Served by the tRPC procedure `credentials.revoke`.',
+        tags: [LEAKED_TOKENS_TAG],
+        security: [],
+        'x-required-scope': null,
+        'x-trpc-procedure': 'credentials.revoke',
+        requestBody: { required: true, content: json(ZRevokeCredentialsInput, 'input') },
+        responses: {
+          '202': { description: 'Received', content: json(ZRevokeCredentialsOutput, 'output') },
+          ...errorRefs([400, 413, 415, 429, 500, 503]),
+        },
+      },
+    },
+    [`${REST_PREFIX}/secret-scanning/github`]: {
+      post: {
+        operationId: 'secretScanning.github',
+        summary: 'GitHub’s secret-scanning partner endpoint (when GITHUB_SECRET_SCANNING_KEYS is set)',
+        description:
+          'Signed by GitHub instead of a token: an ECDSA P-256 SHA-256 signature of the raw body by one of GitHub’s published secret-scanning keys. Live tokens among the matches are revoked as exposed; the answer labels each match.',
+        tags: [LEAKED_TOKENS_TAG],
+        security: [],
+        'x-required-scope': null,
+        parameters: [
+          {
+            name: 'Github-Public-Key-Identifier',
+            in: 'header',
+            required: true,
+            schema: { type: 'string' },
+            description: 'The id of the key that signed the report',
+          },
+          {
+            name: 'Github-Public-Key-Signature',
+            in: 'header',
+            required: true,
+            schema: { type: 'string' },
+            description: 'Base64 DER ECDSA signature of the raw body',
+          },
+        ],
+        requestBody: { required: true, content: json(ZGithubSecretScanningReport, 'input') },
+        responses: {
+          '200': {
+            description: 'One label per match',
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'array',
+                  items: {
+                    type: 'object',
+                    properties: {
+                      token_hash: { type: 'string', description: 'Lowercase hex SHA-256 of the token' },
+                      token_type: { type: 'string' },
+                      label: { type: 'string', enum: ['true_positive', 'false_positive'] },
+                    },
+                    required: ['token_hash', 'token_type', 'label'],
+                  },
+                },
+              },
+            },
+          },
+          ...errorRefs([400, 401, 404, 413, 415, 500, 503]),
+        },
+      },
+    },
+  };
+}
+
 export interface OpenApiDocument {
   openapi: string;
   info: { title: string; version: string; description: string };
@@ -238,6 +335,8 @@ export function buildOpenApiDocument(routes: readonly RestRouteEntry[]): OpenApi
     paths[path][route.method.toLowerCase()] = operationOf(route);
     for (const tag of route.tags) if (!tags.includes(tag)) tags.push(tag);
   }
+  Object.assign(paths, leakReportOperations());
+  tags.push(LEAKED_TOKENS_TAG);
   paths[`${REST_PREFIX}${OPENAPI_DOCUMENT_PATH}`] = {
     get: {
       operationId: 'openapi',

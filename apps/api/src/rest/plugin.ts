@@ -7,6 +7,7 @@ import type { Context } from '../trpc/context.ts';
 import { ERRORS_PAGE_PATH, renderDocsPage } from './docs-page.ts';
 import { CACHE_CONTROL, NO_STORE, sendRestError, toRestError } from './errors.ts';
 import { inputJsonSchema, objectShape } from './json-schema.ts';
+import { leakReportRoutes } from './leaks.ts';
 import { buildOpenApiDocument, OPENAPI_DOCUMENT_PATH, REST_PREFIX } from './openapi.ts';
 import { buildProcedureInput, type CookieCodec, restRequestInfo } from './request.ts';
 import type { RestRouteEntry } from './route-table.ts';
@@ -68,6 +69,10 @@ export const restPlugin: FastifyPluginAsync<RestPluginOptions> = async (app, opt
   app.get(OPENAPI_DOCUMENT_PATH, async (request, reply) =>
     reply.header(CACHE_CONTROL, NO_STORE).header(REQUEST_ID_HEADER, request.id).send(document),
   );
+
+  // The leak-report endpoints of §13: not procedures' routes (no Bearer token), in this scope for its
+  // JSON parsing and §7 errors.
+  await app.register(leakReportRoutes({ services, cookies: options.cookies }));
 
   for (const route of routes) {
     const shape = objectShape(inputJsonSchema(route.inputs));

@@ -3,6 +3,7 @@ import { router } from '../trpc/init.ts';
 import { auditRouter } from './audit/router.ts';
 import { authRouter } from './auth/router.ts';
 import { billingRouter } from './billing/router.ts';
+import { credentialsRouter } from './credentials/router.ts';
 import { membersRouter } from './members/router.ts';
 import { organizationRouter } from './organization/router.ts';
 import { playgroundRouter } from './playground/router.ts';
@@ -24,6 +25,7 @@ export const appRouter = router({
   wiki: wikiRouter,
   playground: playgroundRouter,
   webhooks: webhooksRouter,
+  credentials: credentialsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,7 +1,7 @@
-import { type ErrorDetail, TollgateError } from '@tollgate/domain';
+import { TollgateError } from '@tollgate/domain';
 import { TRPCError } from '@trpc/server';
 import { ZodError } from 'zod';
-import { knownTollgateError } from '../errors.ts';
+import { knownTollgateError, validationFailed } from '../errors.ts';
 
 type TRPCCode = TRPCError['code'];
 
@@ -28,10 +28,6 @@ export function toTRPCError(error: TollgateError): TRPCError {
   });
 }
 
-function zodDetails(error: ZodError): ErrorDetail[] {
-  return error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message }));
-}
-
 /**
  * What the caller is told about any error a procedure produced. TollgateErrors pass through, as does an
  * unreachable database as UNAVAILABLE ({@link knownTollgateError}); invalid input
@@ -42,7 +38,7 @@ export function toTollgateError(error: TRPCError): TollgateError {
   const cause = error.cause;
   const known = knownTollgateError(cause);
   if (known) return known;
-  if (cause instanceof ZodError) return new TollgateError('VALIDATION_FAILED', undefined, zodDetails(cause));
+  if (cause instanceof ZodError) return validationFailed(cause);
   switch (error.code) {
     case 'PARSE_ERROR':
     case 'BAD_REQUEST':

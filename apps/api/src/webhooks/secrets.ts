@@ -1,15 +1,17 @@
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 import { type Executor, findOrCreateServerSecret } from '@tollgate/db';
 import {
-  randomBase62,
   WEBHOOK_SECRET_DISPLAY_LENGTH,
   WEBHOOK_SECRET_LENGTH,
   WEBHOOK_SECRET_PREFIX,
 } from '@tollgate/domain';
 
-/** A new signing secret (`whsec_` + 32 base62 characters, ≈190 bits) and the start of it lists may show. */
+/**
+ * A new signing secret and the start of it lists may show: `whsec_` + the base64 of 24 random bytes (192
+ * bits), the Standard Webhooks format, so its libraries take the secret as it is shown.
+ */
 export function newSigningSecret(): { secret: string; prefix: string } {
-  const secret = `${WEBHOOK_SECRET_PREFIX}${randomBase62(WEBHOOK_SECRET_LENGTH)}`;
+  const secret = `${WEBHOOK_SECRET_PREFIX}${randomBytes((WEBHOOK_SECRET_LENGTH * 3) / 4).toString('base64')}`;
   return { secret, prefix: secret.slice(0, WEBHOOK_SECRET_DISPLAY_LENGTH) };
 }
 

@@ -13,7 +13,7 @@ import { DatabaseOutageLog } from '../database-outage.ts';
 import { PrivateDestinationError, postWebhook, type ResolveHost } from './destination.ts';
 import { runTokenExpiringJob } from './expiring.ts';
 import type { WebhookSecretBox } from './secrets.ts';
-import { signWebhookPayload } from './signing.ts';
+import { signDelivery } from './signing.ts';
 
 export interface WebhookWorkerOptions {
   db: Kysely<Database>;
@@ -68,7 +68,9 @@ export function retryDelayMs(attempt: number, baseMs: number, random: number): n
  * API processes can run it on one database without sending a delivery twice.
  *
  * A delivery: POST of the event as JSON with `Tollgate-Webhook-Id` (the event id), `Tollgate-Webhook-Timestamp`
- * (Unix seconds) and `Tollgate-Webhook-Signature: v1=<hex HMAC-SHA256(secret, "<timestamp>.<body>")>`. A 2xx
+ * (Unix seconds) and `Tollgate-Webhook-Signature: v1=<hex HMAC-SHA256(secret, "<timestamp>.<body>")>`, and the
+ * same as Standard Webhooks headers (`webhook-id`, `webhook-timestamp`, `webhook-signature: v1,<base64>`);
+ * during the 24 hours after a secret roll, signed with both secrets (signing.ts). A 2xx
  * answer succeeds; anything else (redirects included) or no answer within the time limit is retried with
  * exponential backoff until maxAttempts, then the delivery is failed. A delivery whose subscription has been
  * deactivated is failed without an attempt.
@@ -157,7 +159,7 @@ export class WebhookWorker {
     }
   }
 
-  /** Announces tokens that expire soon (`token.expiring`, once per token); how many were announced. */
+  /** Announces tokens that reach an expiry notice mark (`token.expiring`, once per mark); how many notices were sent. */
   runExpiringTokensJob(): Promise<number> {
     return runTokenExpiringJob(this.#db, this.#clock.now());
   }
@@ -204,7 +206,14 @@ export class WebhookWorker {
     let error: string | null = null;
     const started = performance.now();
     try {
-      const secret = await this.#secrets.decrypt(delivery.secretCiphertext, delivery.subscriptionId);
+      const secrets = [await this.#secrets.decrypt(delivery.secretCiphertext, delivery.subscriptionId)];
+      if (
+        delivery.previousSecretCiphertext !== null &&
+        delivery.previousSecretExpiresAt !== null &&
+        delivery.previousSecretExpiresAt > startedAt
+      ) {
+        secrets.push(await this.#secrets.decrypt(delivery.previousSecretCiphertext, delivery.subscriptionId));
+      }
       statusCode = await postWebhook({
         url: delivery.url,
         allowPrivateNetworks: this.#allowPrivateNetworks,
@@ -215,8 +224,7 @@ export class WebhookWorker {
           'user-agent': USER_AGENT,
           'tollgate-webhook-id': delivery.eventId,
           'tollgate-webhook-delivery': delivery.id,
-          'tollgate-webhook-timestamp': String(timestamp),
-          'tollgate-webhook-signature': signWebhookPayload(secret, timestamp, body),
+          ...signDelivery(secrets, { id: delivery.eventId, timestamp, body }),
         },
         body,
       });

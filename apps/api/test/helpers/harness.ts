@@ -180,6 +180,7 @@ export async function createTestHarness(
         expiresAt: opts.expiresAt ?? null,
         active: opts.active ?? true,
         revokedAt: opts.revokedAt ?? null,
+        revokedReason: opts.revokedAt ? 'manual' : null,
         lastUsedAt: null,
         lastUsedIp: null,
         prefix,

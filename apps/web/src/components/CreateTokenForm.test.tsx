@@ -12,6 +12,7 @@ const POLICY = {
   tokenCreateRoles: ['owner', 'admin', 'member'] as const,
   apiAccess: 'tokens_and_sessions' as const,
   allowedIpRanges: [],
+  expiryNoticeDays: [30, 7, 1],
 };
 
 function setup(props: Partial<Parameters<typeof CreateTokenFormView>[0]> = {}) {

@@ -1,6 +1,7 @@
 export * from './audit-logs.ts';
 export * from './billing.ts';
 export type { Executor } from './executor.ts';
+export * from './leak-reports.ts';
 export * from './memberships.ts';
 export * from './organizations.ts';
 export * from './repositories.ts';

@@ -4,6 +4,7 @@ import type {
   MembershipRole,
   NewToken,
   OrganizationTier,
+  TokenRevokedReason,
   TokenRow,
   TokenType,
   TokenUpdate,
@@ -190,10 +191,11 @@ export async function revokeTokenIfNotRevoked(
   organizationId: string,
   id: string,
   revokedAt: Date,
+  revokedReason: TokenRevokedReason,
 ): Promise<TokenRow | undefined> {
   return db
     .updateTable('tokens')
-    .set({ revokedAt, updatedAt: revokedAt })
+    .set({ revokedAt, revokedReason, updatedAt: revokedAt })
     .where('organizationId', '=', organizationId)
     .where('id', '=', id)
     .where('revokedAt', 'is', null)
@@ -250,33 +252,83 @@ export async function countTokensBeyondPolicy(
   return Number(row.count);
 }
 
+// -------------------------------------------------------------------------------------------- expiry notices
+
+/** A token due for a `token.expiring` notice, and the mark (days before expiry) it is announced at. */
+export interface DueExpiryNotice {
+  token: TokenRow;
+  mark: number;
+}
+
 /**
- * Marks up to `limit` tokens that expire in (now, until] and have not been announced as announced, and
- * returns them: `UPDATE … WHERE expiry_notified_at IS NULL … RETURNING`, so each token is returned to exactly
- * one caller however many run at once. Revoked tokens are skipped (they can never be used again).
+ * Claims up to `limit` live tokens that have reached a mark of their organisation's `expiryNoticeDays` they
+ * were not announced at, records the mark and returns them. A token's due mark is the smallest mark at least
+ * as far from its expiry as `now` is: a token created 5 days before it expires is announced once, at 7
+ * (not also at 30), and again at 1. Concurrent callers never get the same token and mark twice: rows are
+ * claimed `FOR UPDATE SKIP LOCKED`, and the update re-checks that the mark is smaller than the one recorded.
+ *
+ * `defaultMarks` stands in for an organisation whose stored policy has no valid list (the domain's default);
+ * the marks themselves were validated (1–365 days) when the policy was written.
  */
-export async function markTokensExpiringBefore(
+export async function claimDueExpiryNotices(
   db: Executor,
-  query: { now: Date; until: Date; limit: number },
-): Promise<TokenRow[]> {
-  return db
-    .updateTable('tokens')
-    .set({ expiryNotifiedAt: query.now })
-    .where('id', 'in', (eb) =>
-      eb
-        .selectFrom('tokens')
-        .select('id')
-        .where('expiryNotifiedAt', 'is', null)
-        .where('revokedAt', 'is', null)
-        .where('expiresAt', '>', query.now)
-        .where('expiresAt', '<=', query.until)
-        .orderBy('expiresAt')
-        .limit(query.limit)
-        .forUpdate()
-        .skipLocked(),
+  query: { now: Date; defaultMarks: readonly number[]; limit: number },
+): Promise<DueExpiryNotice[]> {
+  const defaults = JSON.stringify(query.defaultMarks);
+  const now = sql`${query.now}::timestamptz`;
+  const result = await sql<TokenRow & { dueMark: number }>`
+    with due as (
+      select c.id, n.mark
+      from tokens c
+      join organizations o on o.id = c.organization_id
+      cross join lateral (
+        select min(m.days::int) as mark
+        from jsonb_array_elements_text(
+          case when jsonb_typeof(o.policy -> 'expiryNoticeDays') = 'array'
+            then o.policy -> 'expiryNoticeDays' else ${defaults}::jsonb end
+        ) as m(days)
+        where c.expires_at <= ${now} + m.days::int * interval '1 day'
+      ) n
+      where c.revoked_at is null
+        and c.expires_at is not null
+        and c.expires_at > ${now}
+        and n.mark is not null
+        and (c.expiry_notice_days is null or n.mark < c.expiry_notice_days)
+      order by c.expires_at
+      limit ${query.limit}
+      for update of c skip locked
     )
-    .where('expiryNotifiedAt', 'is', null)
-    .returningAll()
+    update tokens t
+    set expiry_notice_days = due.mark, expiry_notified_at = ${now}
+    from due
+    where t.id = due.id and (t.expiry_notice_days is null or due.mark < t.expiry_notice_days)
+    returning t.*, due.mark as due_mark`.execute(db);
+  return result.rows.map(({ dueMark, ...token }) => ({ token: token as TokenRow, mark: dueMark }));
+}
+
+// -------------------------------------------------------------------------------------------- leak reports
+
+/**
+ * The tokens one of these hashes opens at `now` — their current secret, or the previous one during a
+ * rotation's grace — locked for the rest of the transaction.
+ */
+export async function findTokensByHashesForUpdate(
+  db: Executor,
+  hashes: readonly string[],
+  now: Date,
+): Promise<TokenRow[]> {
+  if (hashes.length === 0) return [];
+  return db
+    .selectFrom('tokens')
+    .selectAll()
+    .where((eb) =>
+      eb.or([
+        eb('hash', 'in', hashes),
+        eb.and([eb('previousHash', 'in', hashes), eb('previousHashExpiresAt', '>', now)]),
+      ]),
+    )
+    .orderBy('id')
+    .forUpdate()
     .execute();
 }
 

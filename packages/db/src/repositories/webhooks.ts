@@ -233,6 +233,9 @@ export interface ClaimedWebhookDelivery {
   subscriptionId: string;
   url: string;
   secretCiphertext: string;
+  /** The previous secret after a roll, and until when it also signs. */
+  previousSecretCiphertext: string | null;
+  previousSecretExpiresAt: Date | null;
   subscriptionActive: boolean;
 }
 
@@ -277,6 +280,8 @@ export async function claimDueWebhookDeliveries(
       's.id as subscriptionId',
       's.url',
       's.secretCiphertext',
+      's.previousSecretCiphertext',
+      's.previousSecretExpiresAt',
       's.active as subscriptionActive',
     ])
     .where('d.id', 'in', ids)

@@ -1,5 +1,6 @@
 import type { AuditLogsTable } from './audit-logs.ts';
 import type { CreditLedgerTable } from './credit-ledger.ts';
+import type { LeakReportsTable } from './leak-reports.ts';
 import type { MembershipsTable } from './memberships.ts';
 import type { OrganizationsTable } from './organizations.ts';
 import type { RateLimitsTable } from './rate-limits.ts';
@@ -21,6 +22,7 @@ export type * from './audit-logs.ts';
 export type * from './credit-ledger.ts';
 export type { JsonArray, JsonObject, JsonPrimitive, JsonValue } from './json.ts';
 export { jsonb } from './json.ts';
+export type * from './leak-reports.ts';
 export type * from './memberships.ts';
 export type * from './organizations.ts';
 export type * from './rate-limits.ts';
@@ -56,4 +58,5 @@ export interface Database {
   webhookDeliveryAttempts: WebhookDeliveryAttemptsTable;
   rateLimits: RateLimitsTable;
   serverSecrets: ServerSecretsTable;
+  leakReports: LeakReportsTable;
 }

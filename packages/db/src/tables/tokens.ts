@@ -4,6 +4,9 @@ import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
 /** The domain's token kinds; the CHECK constraint on tokens.type lists the same names. */
 export type TokenType = TokenKind;
 
+/** Mirrors the CHECK constraint on tokens.revoked_reason (§3); the domain's TOKEN_REVOKED_REASONS lists the same. */
+export type TokenRevokedReason = 'manual' | 'exposed' | 'reuse' | 'member_removed';
+
 export interface TokensTable {
   id: string;
   organizationId: string;
@@ -23,6 +26,8 @@ export interface TokensTable {
   expiresAt: Date | null;
   active: Generated<boolean>;
   revokedAt: Date | null;
+  /** Set exactly when revokedAt is (CHECK constraint). */
+  revokedReason: TokenRevokedReason | null;
   lastUsedAt: Date | null;
   lastUsedIp: string | null;
   /** The displayable start of the token. */
@@ -33,6 +38,8 @@ export interface TokensTable {
   previousHash: string | null;
   previousHashExpiresAt: Date | null;
   expiryNotifiedAt: Date | null;
+  /** The smallest expiryNoticeDays mark `token.expiring` was sent at; null before the first. */
+  expiryNoticeDays: number | null;
   createdAt: Generated<Date>;
   updatedAt: Generated<Date>;
 }

@@ -14,6 +14,9 @@ export interface WebhookSubscriptionsTable {
   /** The signing secret encrypted by the application; never the plain secret. */
   secretCiphertext: string;
   secretPrefix: string;
+  /** After a secret roll: the previous secret (encrypted the same way), also signing until the time below. */
+  previousSecretCiphertext: string | null;
+  previousSecretExpiresAt: Date | null;
   createdAt: Generated<Date>;
   updatedAt: Generated<Date>;
 }

@@ -17,6 +17,7 @@ export const ID_PREFIXES = {
   delivery: 'dlv',
   attempt: 'att',
   wiki: 'wik',
+  leakReport: 'lkr',
   /** An HTTP request: its Request-Id (§7), never stored as a primary key. */
   request: 'req',
 } as const;

@@ -24,6 +24,7 @@ describe('DEFAULT_POLICY', () => {
       requireExpiry: false,
       apiAccess: 'tokens_and_sessions',
       allowedIpRanges: [],
+      expiryNoticeDays: [30, 7, 1],
     });
     expect(ZOrganizationPolicy.parse(DEFAULT_POLICY)).toEqual(DEFAULT_POLICY);
   });

@@ -15,6 +15,29 @@ const ZRoleList = z
   .refine((roles) => new Set(roles).size === roles.length, { error: 'Each role may be listed only once' });
 const ZLifetimeDays = z.number().int().min(1).max(MAX_TOKEN_LIFETIME_DAYS).nullable();
 
+/** The most marks `expiryNoticeDays` may hold, and the furthest one, in days before expiry. */
+export const MAX_EXPIRY_NOTICES = 5;
+export const MAX_EXPIRY_NOTICE_DAYS = 365;
+/** When `token.expiring` is sent by default: 30, 7 and 1 days before a token expires (§5). */
+export const DEFAULT_EXPIRY_NOTICE_DAYS: readonly number[] = Object.freeze([30, 7, 1]);
+
+/** Days before expiry at which `token.expiring` is sent, once per mark; kept largest first, each once. */
+const ZExpiryNoticeDays = z
+  .array(
+    z
+      .number()
+      .int({ error: 'Each expiry notice mark is a whole number of days' })
+      .min(1, { error: 'An expiry notice mark is at least 1 day before expiry' })
+      .max(MAX_EXPIRY_NOTICE_DAYS, {
+        error: `An expiry notice mark is at most ${MAX_EXPIRY_NOTICE_DAYS} days before expiry`,
+      }),
+  )
+  .max(MAX_EXPIRY_NOTICES, { error: `At most ${MAX_EXPIRY_NOTICES} expiry notice marks` })
+  .refine((days) => new Set(days).size === days.length, {
+    error: 'Each expiry notice mark may be listed only once',
+  })
+  .transform((days) => [...days].sort((a, b) => b - a));
+
 /** An organisation's token policy (§5), stored in the organisation's settings. */
 export const ZOrganizationPolicy = z.object({
   /** Roles whose members may use tokens; a personal token of anyone else is refused (ROLE_NOT_ALLOWED). */
@@ -29,6 +52,8 @@ export const ZOrganizationPolicy = z.object({
   apiAccess: ZApiAccess,
   /** Organisation-wide IP allowlist, intersected with each token's; empty = any. */
   allowedIpRanges: z.array(ZIpRange).max(100),
+  /** Days before expiry at which `token.expiring` is sent, once per mark (empty: never). */
+  expiryNoticeDays: ZExpiryNoticeDays,
 });
 
 export type TOrganizationPolicy = z.infer<typeof ZOrganizationPolicy>;
@@ -45,6 +70,7 @@ export const DEFAULT_POLICY: Readonly<TOrganizationPolicy> = Object.freeze<TOrga
   requireExpiry: false,
   apiAccess: 'tokens_and_sessions',
   allowedIpRanges: [],
+  expiryNoticeDays: [...DEFAULT_EXPIRY_NOTICE_DAYS],
 });
 
 function fieldOr<T>(schema: z.ZodType<T>, value: unknown, fallback: T): T {
@@ -74,5 +100,6 @@ export function resolvePolicy(stored: unknown): TOrganizationPolicy {
     allowedIpRanges: fieldOr(ZOrganizationPolicy.shape.allowedIpRanges, source.allowedIpRanges, [
       ...DEFAULT_POLICY.allowedIpRanges,
     ]),
+    expiryNoticeDays: fieldOr(ZExpiryNoticeDays, source.expiryNoticeDays, [...DEFAULT_EXPIRY_NOTICE_DAYS]),
   };
 }

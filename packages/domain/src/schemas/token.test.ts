@@ -150,6 +150,7 @@ describe('ZToken', () => {
     active: true,
     expiresAt: null,
     revokedAt: null,
+    revokedReason: null,
     lastUsedAt: '2030-01-01T00:00:00.000Z',
     lastUsedIp: '203.0.113.7',
     subjectUserId: newId('user'),
@@ -167,6 +168,14 @@ describe('ZToken', () => {
     const parsed = ZToken.parse({ ...token, hash: 'abc', token: 'tgp_secret' });
     expect(parsed).not.toHaveProperty('hash');
     expect(parsed).not.toHaveProperty('token');
+  });
+
+  it('revokedReason is one of the four reasons of §3, or null', () => {
+    const revoked = { ...token, status: 'revoked', revokedAt: '2030-01-02T00:00:00.000Z' };
+    for (const reason of ['manual', 'exposed', 'reuse', 'member_removed']) {
+      expect(ZToken.parse({ ...revoked, revokedReason: reason }).revokedReason).toBe(reason);
+    }
+    expect(ZToken.safeParse({ ...revoked, revokedReason: 'bored' }).success).toBe(false);
   });
 
   it('requires UTC ISO timestamps', () => {

@@ -4,6 +4,7 @@ import { ZIpRange } from '../ip/range.ts';
 import { MAX_TOKEN_LIFETIME_DAYS } from '../policy/policy.ts';
 import { ZScope } from '../scope/catalogue.ts';
 import { TOKEN_KINDS } from '../token/format.ts';
+import { ZTokenRevokedReason } from '../token/revoked-reason.ts';
 import { MAX_INTEGER_COLUMN } from './bounds.ts';
 
 export const ZTokenType = z.enum(TOKEN_KINDS, { error: 'Token type must be personal or service' });
@@ -105,6 +106,9 @@ export const ZToken = z.object({
   active: z.boolean(),
   expiresAt: ZTimestamp.nullable(),
   revokedAt: ZTimestamp.nullable(),
+  revokedReason: ZTokenRevokedReason.nullable().describe(
+    'Why the token was revoked: manual, exposed (found in a leak), reuse (a rotated-away secret came back) or member_removed; null unless revoked',
+  ),
   lastUsedAt: ZTimestamp.nullable(),
   lastUsedIp: z.string().nullable(),
   subjectUserId: ZId('user').nullable(),

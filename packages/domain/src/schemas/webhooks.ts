@@ -55,6 +55,12 @@ export const ZWebhookSubscriptionSchema = z.object({
   events: z.array(ZWebhookEvent),
   active: z.boolean(),
   secretPrefix: z.string().describe('The start of the signing secret, for recognising it'),
+  previousSecretExpiresAt: z
+    .string()
+    .nullable()
+    .describe(
+      'After a secret roll: until when deliveries are also signed with the previous secret (null if never rolled)',
+    ),
   createdAt: z.string(),
   updatedAt: z.string(),
 });
@@ -74,6 +80,18 @@ export const ZCreateWebhookResponseSchema = ZWebhookSubscriptionSchema.extend({
 });
 
 export type TCreateWebhookResponse = z.infer<typeof ZCreateWebhookResponseSchema>;
+
+export const ZRotateWebhookSecretRequestSchema = ZWebhookIdInputSchema;
+
+export type TRotateWebhookSecretRequest = z.infer<typeof ZRotateWebhookSecretRequestSchema>;
+
+export const ZRotateWebhookSecretResponseSchema = ZWebhookSubscriptionSchema.extend({
+  secret: z
+    .string()
+    .describe('The new signing secret (`whsec_…`): shown in this response only, store it now'),
+});
+
+export type TRotateWebhookSecretResponse = z.infer<typeof ZRotateWebhookSecretResponseSchema>;
 
 export const ZDeleteWebhookRequestSchema = ZWebhookIdInputSchema;
 

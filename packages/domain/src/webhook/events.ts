@@ -12,7 +12,10 @@ export const WEBHOOK_EVENTS = {
   'token.revoked': 'A token was revoked for good',
   'token.deleted': 'A token was deleted',
   'token.rotated': 'A token got a new secret',
-  'token.expiring': 'A token expires within 7 days (sent once per token)',
+  'token.expiring':
+    'A token reached a mark of the policy’s expiryNoticeDays (default 30, 7 and 1 days before it expires; once per mark), with daysLeft',
+  'token.exposed':
+    'A token was reported as exposed (a public leak report or GitHub secret scanning) and revoked',
   'member.added': 'A member joined the organisation',
   'member.removed': 'A member was removed from the organisation',
   'member.role_changed': 'A member’s role changed',
@@ -50,10 +53,7 @@ export function crossesCreditsLow(balanceBefore: number, balanceAfter: number): 
   return balanceBefore >= CREDITS_LOW_THRESHOLD && balanceAfter < CREDITS_LOW_THRESHOLD;
 }
 
-/** `token.expiring` is sent this many days before a token expires (once per token). */
-export const TOKEN_EXPIRY_NOTICE_DAYS = 7;
-
-/** Signing secrets look like `whsec_<32 base62 characters>`; lists show the first few characters only. */
+/** Signing secrets look like `whsec_<32 base64 characters>` (Standard Webhooks); lists show the first few characters only. */
 export const WEBHOOK_SECRET_PREFIX = 'whsec_';
 export const WEBHOOK_SECRET_LENGTH = 32;
 export const WEBHOOK_SECRET_DISPLAY_LENGTH = WEBHOOK_SECRET_PREFIX.length + 4;

@@ -151,6 +151,7 @@ export async function createToken(
       expiresAt: expiry.expiresAt,
       active: true,
       revokedAt: null,
+      revokedReason: null,
       lastUsedAt: null,
       lastUsedIp: null,
       prefix: secret.prefix,

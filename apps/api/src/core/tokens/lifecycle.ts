@@ -11,6 +11,7 @@ import {
   newToken,
   TollgateError,
   type TToken,
+  type TTokenRevokedReason,
   type TTokenWithSecret,
   type WebhookEventType,
   ZRotateTokenInput,
@@ -45,6 +46,8 @@ interface ChangeResult {
   row: TokenRow;
   /** The audit detail; null when nothing changed, so there is nothing to record or invalidate. */
   detail: Record<string, unknown> | null;
+  /** Fields the webhook event carries beside `token` (e.g. `reason` of token.revoked, §8). */
+  event?: Record<string, unknown>;
 }
 
 /**
@@ -77,7 +80,7 @@ async function changeToken(
       await enqueueWebhookEvent(tx, {
         organizationId: authority.organizationId,
         type: action,
-        payload: { token: { ...toTokenObject(change.row, now) } },
+        payload: { ...change.event, token: { ...toTokenObject(change.row, now) } },
         at: now,
       });
     }
@@ -151,13 +154,17 @@ export async function setTokenActive(
   return toTokenObject(row, now);
 }
 
-/** Revokes a token: immediate and irreversible; the row stays with revokedAt. Revoking twice is a CONFLICT. */
+/**
+ * Revokes a token: immediate and irreversible; the row stays with revokedAt and revokedReason (§3; `manual`
+ * unless the caller says why, e.g. `exposed` for a leak report). Revoking twice is a CONFLICT.
+ */
 export async function revokeToken(
   services: Services,
   actor: TokenActor,
-  input: { id: string },
+  input: { id: string; reason?: TTokenRevokedReason },
   options: TokenCallOptions = {},
 ): Promise<TToken> {
+  const reason = input.reason ?? 'manual';
   const { row, now } = await changeToken(
     services,
     actor,
@@ -168,9 +175,9 @@ export async function revokeToken(
       if (current.revokedAt !== null)
         throw new TollgateError('CONFLICT', 'This token has already been revoked.');
       // Conditional on revoked_at is null as well as locked, so a second revoke can never win too.
-      const updated = await revokeTokenIfNotRevoked(tx, current.organizationId, current.id, now);
+      const updated = await revokeTokenIfNotRevoked(tx, current.organizationId, current.id, now, reason);
       if (!updated) throw new TollgateError('CONFLICT', 'This token has already been revoked.');
-      return { row: updated, detail: {} };
+      return { row: updated, detail: { reason }, event: { reason } };
     },
   );
   return toTokenObject(row, now);

@@ -78,6 +78,11 @@ describe('organization.update', () => {
     [{ policy: { tokenUseRoles: ['owner', 'owner'] } }, 'policy.tokenUseRoles'],
     [{ policy: { tokenCreateRoles: ['superuser'] } }, 'policy.tokenCreateRoles.0'],
     [{ policy: { allowedIpRanges: ['10.0.0.0/33'] } }, 'policy.allowedIpRanges.0'],
+    [{ policy: { expiryNoticeDays: [0] } }, 'policy.expiryNoticeDays.0'],
+    [{ policy: { expiryNoticeDays: [366] } }, 'policy.expiryNoticeDays.0'],
+    [{ policy: { expiryNoticeDays: [7.5] } }, 'policy.expiryNoticeDays.0'],
+    [{ policy: { expiryNoticeDays: [7, 7] } }, 'policy.expiryNoticeDays'],
+    [{ policy: { expiryNoticeDays: [60, 30, 14, 7, 3, 1] } }, 'policy.expiryNoticeDays'],
     [{ name: '' }, 'name'],
     [{}, ''],
   ])('refuses %j with VALIDATION_FAILED naming %s', async (input, path) => {

@@ -5,6 +5,7 @@ import { listWebhookDeliveriesProcedure } from './deliveries.ts';
 import { listWebhookEventsProcedure } from './events.ts';
 import { getWebhookProcedure } from './get.ts';
 import { listWebhooksProcedure } from './list.ts';
+import { rotateWebhookSecretProcedure } from './rotate-secret.ts';
 import { updateWebhookProcedure } from './update.ts';
 
 /** Webhooks (§8, §4 webhooks:*): subscriptions, the event catalogue and outbox, deliveries and attempts. */
@@ -14,6 +15,7 @@ export const webhooksRouter = router({
   get: getWebhookProcedure,
   update: updateWebhookProcedure,
   delete: deleteWebhookProcedure,
+  rotateSecret: rotateWebhookSecretProcedure,
   events: listWebhookEventsProcedure,
   deliveries: listWebhookDeliveriesProcedure,
 });

@@ -50,8 +50,9 @@ describe('webhooks.create', () => {
       // Catalogue order, whatever order they were given in.
       events: ['token.created', 'token.revoked'],
       active: true,
-      secret: expect.stringMatching(/^whsec_[0-9A-Za-z]{32}$/),
+      secret: expect.stringMatching(/^whsec_[0-9A-Za-z+/]{32}$/),
       secretPrefix: created.secret.slice(0, 10),
+      previousSecretExpiresAt: null,
       createdAt: harness.clock.now().toISOString(),
       updatedAt: harness.clock.now().toISOString(),
     });
@@ -171,6 +172,7 @@ describe('webhooks.update and delete', () => {
       events: ['member.added', 'member.removed'],
       active: false,
       secretPrefix: created.secretPrefix,
+      previousSecretExpiresAt: null,
       createdAt: created.createdAt,
       updatedAt: harness.clock.now().toISOString(),
     });

@@ -73,3 +73,15 @@ export const updateWebhookMeta = {
     tags: [WEBHOOKS_TAG],
   },
 } satisfies ProcedureMeta;
+
+export const rotateWebhookSecretMeta = {
+  scope: 'webhooks:write',
+  rest: {
+    method: 'POST',
+    path: '/webhooks/{id}/rotate-secret',
+    summary:
+      'Roll the signing secret: deliveries are signed with both the new and the previous secret for 24 hours',
+    tags: [WEBHOOKS_TAG],
+    successStatus: 200,
+  },
+} satisfies ProcedureMeta;
