@@ -1,3 +1,4 @@
+import { WEBHOOK_EVENT_TYPES } from '@tollgate/domain';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -314,7 +315,8 @@ describe('webhooks.list and webhooks.events paginate', () => {
       });
     }
     const first = await owner.webhooks.events({ limit: 2 });
-    expect(first.catalogue).toHaveLength(15);
+    // Every event of the domain's catalogue, in its order.
+    expect(first.catalogue.map((entry) => entry.type)).toEqual(WEBHOOK_EVENT_TYPES);
     expect(first.catalogue[0]).toEqual({ type: 'token.created', description: expect.any(String) });
     expect(first.data.map((event) => event.data)).toEqual([{ n: 2 }, { n: 1 }]);
     const second = await owner.webhooks.events({ limit: 2, cursor: first.nextCursor ?? '' });
