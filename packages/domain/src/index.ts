@@ -28,6 +28,7 @@ export {
   type ResolveTokenExpiryInput,
   type ResolveTokenExpiryResult,
   resolveTokenExpiry,
+  type TokenExpiryRefusal,
 } from './policy/expiry.ts';
 export {
   API_ACCESS_MODES,

@@ -712,3 +712,71 @@ export interface RateLimitWindow {
   remaining: number;
   reset: number;
 }
+
+/** What the web app's token page shows beyond the token object: the token's own limits and its rotation state. */
+export interface TokenDetail extends TToken {
+  /** The token's own limits (§6), lower than the organisation's; null where it has none. */
+  rateLimitPerMinute: number | null;
+  rateLimitPerHour: number | null;
+  /** After a rotation with grace: until when the previous secret still works; null when it does not. */
+  previousSecretExpiresAt: string | null;
+}
+
+function toTokenDetail(row: TokenRow, now: Date): TokenDetail {
+  const graceEnds = row.previousHash !== null ? row.previousHashExpiresAt : null;
+  return {
+    ...toTokenObject(row, now),
+    rateLimitPerMinute: row.rateLimitPerMinute,
+    rateLimitPerHour: row.rateLimitPerHour,
+    previousSecretExpiresAt:
+      graceEnds !== null && graceEnds.getTime() > now.getTime() ? graceEnds.toISOString() : null,
+  };
+}
+
+/** One token the actor may see, with its own limits and rotation state (tokens.get). */
+export async function getTokenDetail(
+  services: Services,
+  actor: TokenActor,
+  input: { id: string },
+): Promise<TokenDetail> {
+  const authority = authorityOf(actor);
+  const row = await findTokenById(services.db, authority.organizationId, input.id);
+  if (!row || !canManage(authority, row)) throw notFound();
+  return toTokenDetail(row, services.clock.now());
+}
+
+/**
+ * Ends a rotation's grace period now: the previous secret is refused from this moment (every process within
+ * a second, as for a revoke). Without a previous secret still in its grace it changes nothing.
+ */
+export async function endRotationGrace(
+  services: Services,
+  actor: TokenActor,
+  input: { id: string },
+  options: TokenCallOptions = {},
+): Promise<TokenDetail> {
+  const { row, now } = await changeToken(
+    services,
+    actor,
+    input.id,
+    'token.updated',
+    options,
+    async (tx, current, _a, now) => {
+      const graceEnds = current.previousHash !== null ? current.previousHashExpiresAt : null;
+      if (graceEnds === null || graceEnds.getTime() <= now.getTime()) return { row: current, detail: null };
+      const updated = await mustUpdate(tx, current, {
+        previousHash: null,
+        previousHashExpiresAt: null,
+        updatedAt: now,
+      });
+      return {
+        row: updated,
+        detail: {
+          fields: ['previousSecret'],
+          before: { previousSecretExpiresAt: graceEnds.toISOString() },
+        },
+      };
+    },
+  );
+  return toTokenDetail(row, now);
+}

@@ -1,4 +1,4 @@
-import { getToken } from '../../core/tokens.ts';
+import { getTokenDetail } from '../../core/tokens.ts';
 import { protectedProcedure } from '../../trpc/procedures.ts';
 import { getTokenMeta, ZGetTokenRequestSchema, ZGetTokenResponseSchema } from './get.types.ts';
 
@@ -6,4 +6,4 @@ export const getTokenProcedure = protectedProcedure
   .meta(getTokenMeta)
   .input(ZGetTokenRequestSchema)
   .output(ZGetTokenResponseSchema)
-  .query(({ ctx, input }) => getToken(ctx.services, ctx.principal, input));
+  .query(({ ctx, input }) => getTokenDetail(ctx.services, ctx.principal, input));
