@@ -123,6 +123,7 @@ export function CreateTokenFormView({
           value={form.name}
           maxLength={100}
           required
+          data-autofocus
           ref={nameRef}
           aria-invalid={Boolean(errors.name)}
           aria-describedby={describedBy(`${id}-name`, false, errors.name)}

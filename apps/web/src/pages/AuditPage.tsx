@@ -3,6 +3,7 @@ import { type FormEvent, useId, useState } from 'react';
 import { ErrorMessage } from '../components/ErrorMessage.tsx';
 import { formatDateTime } from '../lib/format.ts';
 import { type RouterInputs, useTRPC } from '../lib/trpc.ts';
+import { useTitle } from '../lib/use-title.ts';
 
 type Filters = { actor: string; action: string; from: string; to: string };
 const EMPTY: Filters = { actor: '', action: '', from: '', to: '' };
@@ -22,6 +23,7 @@ function toInput(filters: Filters): NonNullable<RouterInputs['audit']['list']> {
 export function AuditPage() {
   const trpc = useTRPC();
   const id = useId();
+  useTitle('Audit log');
   const [draft, setDraft] = useState<Filters>(EMPTY);
   const [filters, setFilters] = useState<Filters>(EMPTY);
   // Cursors of the pages before the current one, to go back.

@@ -2,7 +2,6 @@ import { useMutation } from '@tanstack/react-query';
 import { type FormEvent, useId, useState } from 'react';
 import { BrandMark } from '../components/BrandMark.tsx';
 import { ErrorMessage } from '../components/ErrorMessage.tsx';
-import { navigate } from '../lib/router.tsx';
 import { useSetSession } from '../lib/session.tsx';
 import { useTRPC } from '../lib/trpc.ts';
 import { useTitle } from '../lib/use-title.ts';
@@ -23,14 +22,8 @@ export function LoginPage() {
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   useTitle('Sign in');
-  const login = useMutation(
-    trpc.auth.login.mutationOptions({
-      onSuccess: (session) => {
-        navigate(nextPathOf(window.location.search), { replace: true });
-        setSession(session);
-      },
-    }),
-  );
+  // Signed in, the app at /login?next=… goes on to that page (App's SignedInPages).
+  const login = useMutation(trpc.auth.login.mutationOptions({ onSuccess: setSession }));
   const submit = (event: FormEvent) => {
     event.preventDefault();
     login.mutate({ email, password });
