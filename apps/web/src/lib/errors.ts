@@ -13,14 +13,14 @@ const STOCK_MESSAGE = /^(Too small|Too big|Invalid input|Invalid option|Invalid 
  * stock sentence only when nothing better was said (e.g. "Title is required" beside "Too small: …").
  */
 export function readableDetails(message: string, details: ApiFailure['details']): ApiFailure['details'] {
+  // A stock sentence only when neither the message nor a detail says it in words.
+  const worded = message !== '' || details.some((detail) => !STOCK_MESSAGE.test(detail.message));
   const seen = new Set<string>([message]);
-  const unique = details.filter((detail) => {
-    if (seen.has(detail.message)) return false;
+  return details.filter((detail) => {
+    if (seen.has(detail.message) || (worded && STOCK_MESSAGE.test(detail.message))) return false;
     seen.add(detail.message);
     return true;
   });
-  const written = unique.filter((detail) => !STOCK_MESSAGE.test(detail.message));
-  return written.length > 0 ? written : unique;
 }
 
 /**
