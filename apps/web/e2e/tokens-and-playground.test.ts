@@ -345,6 +345,20 @@ describe.skipIf(BROWSER === null)('the web app in Chromium', () => {
     await page.getByRole('heading', { name: 'Audit log' }).waitFor();
     expect(new URL(page.url()).pathname).toBe('/audit');
     expect(await page.title()).toBe('Audit log · Tollgate');
+    // People and tokens by name, not bare ids; the action filter takes a family.
+    const table = page.getByRole('table', { name: 'Audit log entries' });
+    await expectText(table, 'Demo Owner (you)');
+    await expectText(table, viewerTokenName);
+    await page.getByLabel('Action').fill('token');
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await page.waitForFunction(() =>
+      [...document.querySelectorAll('tbody tr td:nth-child(3)')].every((cell) =>
+        cell.textContent?.startsWith('token.'),
+      ),
+    );
+    expect(await table.locator('tbody tr').count()).toBeGreaterThan(3);
+    expect(await table.locator('tbody').textContent()).not.toMatch(/usr_[0-9A-Za-z]{6}/);
+    await page.screenshot({ path: join(RESULTS, 'audit.png'), fullPage: true });
 
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.waitForURL(/\/login$/);
