@@ -37,6 +37,8 @@ describe('REST facade: OpenAPI document and /docs', () => {
   it('is served without authentication and passes a standard OpenAPI validator', async () => {
     expect(document.openapi).toBe('3.1.0');
     expect(document.info).toMatchObject({ title: 'Tollgate', version: expect.any(String) });
+    // Its paths are full (/api/v1/…): the server is the origin that served it.
+    expect(document.servers).toEqual([{ url: '/', description: 'This Tollgate server' }]);
     // validate() dereferences in place: give it a copy.
     await expect(SwaggerParser.validate(structuredClone(document) as never)).resolves.toBeTruthy();
   });
@@ -179,6 +181,8 @@ describe('REST facade: OpenAPI document and /docs', () => {
     }
     for (const tag of new Set(routes.flatMap((route) => route.tags)))
       expect(html).toContain(`<h2>${tag}</h2>`);
+    // A way back to the web app.
+    expect(html).toContain('<a href="/settings/tokens">← Back to the web app</a>');
     // No script, stylesheet, image or font from anywhere: the page renders offline.
     expect(html).not.toMatch(/<script|<link|<img|src=|href="https?:|url\(|@import/);
   });

@@ -78,6 +78,7 @@ afterAll(async () => {
 }, 60_000);
 
 const tokenName = `E2E token ${Date.now().toString(36)}`;
+const viewerTokenName = `For Vera ${Date.now().toString(36)}`;
 let secret = '';
 
 function row() {
@@ -92,6 +93,8 @@ describe.skipIf(BROWSER === null)('the web app in Chromium', () => {
     await page.getByLabel('Password').fill('not the password');
     await page.getByRole('button', { name: 'Sign in' }).click();
     await expectText(page.getByRole('alert'), 'Email or password is incorrect.');
+    // The sentence is for people; the §7 code is not part of it.
+    expect(await page.getByRole('alert').textContent()).toBe('Email or password is incorrect.');
 
     await page.getByLabel('Password').fill(DEMO.password);
     await page.getByRole('button', { name: 'Sign in' }).click();
@@ -125,12 +128,14 @@ describe.skipIf(BROWSER === null)('the web app in Chromium', () => {
     await page.screenshot({ path: join(RESULTS, 'tokens.png'), fullPage: true });
   }, 60_000);
 
-  it('toggles the token off and on', async () => {
+  it('toggles the token off and on with Space twice (the switch keeps the focus while its change is sent)', async () => {
     const toggle = page.getByRole('switch', { name: `Active: ${tokenName}` });
-    await toggle.click();
+    await toggle.focus();
+    await page.keyboard.press('Space');
     await waitForAttribute(toggle, 'aria-checked', 'false');
     await expectText(row(), 'inactive');
-    await toggle.click();
+    expect(await toggle.evaluate((element) => element === document.activeElement)).toBe(true);
+    await page.keyboard.press('Space');
     await waitForAttribute(toggle, 'aria-checked', 'true');
     await expectText(row().locator('.badge'), 'active');
   }, 30_000);
@@ -148,7 +153,7 @@ describe.skipIf(BROWSER === null)('the web app in Chromium', () => {
   it('sends GET /api/v1/organization and GET /api/v1/team as that token in the playground', async () => {
     await page.getByRole('link', { name: 'Playground' }).click();
     await page.getByRole('heading', { name: 'API playground' }).waitFor();
-    await page.getByLabel('Endpoint').selectOption('GET /api/v1/organization');
+    await page.getByRole('button', { name: 'GET /api/v1/organization', exact: true }).click();
     const tokenSelect = page.getByLabel('My token', { exact: true });
     const option = tokenSelect.locator('option').filter({ hasText: tokenName });
     await tokenSelect.selectOption((await option.getAttribute('value')) ?? '');
@@ -167,7 +172,7 @@ describe.skipIf(BROWSER === null)('the web app in Chromium', () => {
     }
     await page.screenshot({ path: join(RESULTS, 'playground.png'), fullPage: true });
 
-    await page.getByLabel('Endpoint').selectOption('GET /api/v1/team');
+    await page.getByRole('button', { name: 'GET /api/v1/team', exact: true }).click();
     // The default scopes have no team:read: the page warns before sending, and the api refuses.
     await expectText(page.getByRole('status').filter({ hasText: 'does not have' }), 'team:read');
     await page.getByRole('button', { name: 'Send' }).click();
@@ -190,6 +195,11 @@ describe.skipIf(BROWSER === null)('the web app in Chromium', () => {
     await page.getByRole('button', { name: `Revoke ${tokenName}` }).click();
     await page.getByRole('dialog').getByRole('button', { name: 'Revoke token' }).click();
     await expectText(row().locator('.badge'), 'revoked');
+    // A revoked token is not "on": its switch shows off and cannot be turned; it cannot be rotated.
+    const toggle = page.getByRole('switch', { name: `Active: ${tokenName}` });
+    expect(await toggle.getAttribute('aria-checked')).toBe('false');
+    expect(await toggle.isDisabled()).toBe(true);
+    expect(await page.getByRole('button', { name: `Rotate ${tokenName}` }).isDisabled()).toBe(true);
 
     await page.getByRole('button', { name: `Delete ${tokenName}` }).click();
     const dialog = page.getByRole('dialog');
@@ -200,22 +210,169 @@ describe.skipIf(BROWSER === null)('the web app in Chromium', () => {
     await row().waitFor({ state: 'detached' });
   }, 30_000);
 
-  it('lays the tokens page out at a phone width without horizontal page scroll', async () => {
-    await page.setViewportSize({ width: 375, height: 800 });
-    await page.reload();
-    await page.getByRole('heading', { name: 'API tokens' }).waitFor();
-    // Wide content (the table) scrolls inside its own box; nothing pushes the page sideways.
-    const wider = await page.evaluate(() =>
-      [...document.querySelectorAll('body *')]
-        .filter(
-          (element) =>
-            !element.closest('.table-wrap') && element.getBoundingClientRect().right > window.innerWidth + 1,
-        )
-        .map((element) => `${element.tagName}.${element.className}`),
-    );
-    expect(wider).toEqual([]);
-    await page.screenshot({ path: join(RESULTS, 'tokens-phone.png'), fullPage: true });
+  it('creates a token on behalf of the viewer with the pre-ticked defaults (clipped to a viewer)', async () => {
+    await page.getByRole('link', { name: 'API tokens' }).click();
+    await page.getByRole('button', { name: 'Create token' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Create an API token' });
+    // The first field has the focus once the form is there (it was the × button).
+    await page.waitForFunction(() => document.activeElement?.tagName === 'INPUT');
+    await page.keyboard.type(viewerTokenName);
+    const owner = dialog.getByLabel('Token for');
+    const vera = owner.locator('option').filter({ hasText: 'Vera Viewer' });
+    await owner.selectOption((await vera.getAttribute('value')) ?? '');
+    expect(await dialog.getByRole('checkbox', { name: 'wiki:write' }).isDisabled()).toBe(true);
+    expect(await dialog.getByRole('checkbox', { name: 'billing:read' }).isChecked()).toBe(false);
+    const created = page.waitForResponse((response) => response.url().includes('tokens.create'));
+    await dialog.getByRole('button', { name: 'Create token' }).click();
+    expect((await created).status()).toBe(200);
+    const reveal = page.getByRole('dialog', { name: 'Token created' });
+    await reveal.getByTestId('revealed-token').waitFor();
+    // Escape before copying asks first; copying lets it close.
+    await page.keyboard.press('Escape');
+    await expectText(reveal, 'You have not copied the token');
+    await reveal.getByRole('button', { name: 'Go back' }).click();
+    await reveal.getByRole('button', { name: 'Copy token' }).click();
+    await expectText(reveal.locator('.copy-status'), 'Copied');
+    await page.keyboard.press('Escape');
+    await reveal.waitFor({ state: 'detached' });
+    const viewerRow = page.getByRole('row').filter({ hasText: viewerTokenName });
+    await expectText(viewerRow, 'Vera Viewer');
+  }, 60_000);
+
+  it('finds the token by its displayed prefix', async () => {
+    const viewerRow = page.getByRole('row').filter({ hasText: viewerTokenName });
+    const prefix = ((await viewerRow.locator('code').first().textContent()) ?? '').replace('…', '');
+    expect(prefix).toMatch(/^tgp_/);
+    await page.getByLabel('Search').fill(prefix);
+    await page.waitForFunction(() => document.querySelectorAll('tbody tr').length === 1);
+    await expectText(page.getByRole('row').nth(1), viewerTokenName);
+    await page.getByLabel('Search').fill('');
+    await page.getByRole('row').filter({ hasText: 'CI pipeline' }).waitFor();
   }, 30_000);
+
+  it('opens the token page, edits the IP allowlist, and shows the rotation state after a rotate with grace', async () => {
+    await page.getByRole('link', { name: viewerTokenName }).click();
+    await page.getByRole('heading', { name: viewerTokenName }).waitFor();
+    expect(await page.title()).toBe(`${viewerTokenName} · API tokens · Tollgate`);
+    await expectText(page.locator('.detail-row').filter({ hasText: 'For' }), 'Vera Viewer');
+    await expectText(page.locator('.detail-row').filter({ hasText: 'Created by' }), '(you)');
+    await expectText(page.getByTestId('ip-allowlist'), 'any address');
+
+    await page.getByRole('button', { name: 'Edit' }).click();
+    const edit = page.getByRole('form', { name: 'Edit token' });
+    await edit.getByLabel('IP allowlist').fill('203.0.113.0/24\n2001:db8::/32');
+    await edit.getByRole('button', { name: 'Save changes' }).click();
+    await edit.waitFor({ state: 'detached' });
+    await expectText(page.getByTestId('ip-allowlist'), '203.0.113.0/24');
+    await expectText(page.getByTestId('ip-allowlist'), '2001:db8::/32');
+
+    await page.getByRole('button', { name: 'Rotate' }).click();
+    const rotate = page.getByRole('dialog', { name: `Rotate “${viewerTokenName}”` });
+    await rotate.getByLabel('Grace period for the old secret').selectOption({ label: '1 day' });
+    await rotate.getByRole('button', { name: 'Rotate token' }).click();
+    const reveal = page.getByRole('dialog', { name: 'Token rotated' });
+    await reveal.getByRole('button', { name: 'I have copied it' }).click();
+    await expectText(page.getByTestId('rotation-state'), 'the previous secret still works until');
+    await page.screenshot({ path: join(RESULTS, 'token-page.png'), fullPage: true });
+    await page.getByRole('button', { name: 'End grace now' }).click();
+    await page.getByTestId('rotation-state').waitFor({ state: 'detached' });
+  }, 60_000);
+
+  it('changes the policy on the policy page, and the create dialog follows it', async () => {
+    await page.getByRole('link', { name: 'Policy' }).click();
+    await page.getByRole('heading', { name: 'Token policy' }).waitFor();
+    expect(await page.title()).toBe('Token policy · Tollgate');
+    await page.getByLabel('Maximum lifetime in days (optional)').fill('30');
+    await page.getByLabel('Require an expiry date on new tokens').check();
+    await page.getByRole('button', { name: 'Save policy' }).click();
+    await expectText(page.getByRole('status'), 'Policy saved.');
+    await page.screenshot({ path: join(RESULTS, 'policy.png'), fullPage: true });
+
+    await page.getByRole('link', { name: 'API tokens' }).click();
+    await page.getByRole('button', { name: 'Create token' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Create an API token' });
+    const expiry = dialog.getByLabel('Expiry', { exact: true });
+    const disabled = await expiry.evaluate((select) =>
+      [...(select as HTMLSelectElement).options]
+        .filter((option) => option.disabled)
+        .map((option) => option.value),
+    );
+    expect(disabled).toEqual(['none', '90']);
+    await expectText(dialog, 'Your organisation allows at most 30 days.');
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+
+    // Back to the defaults, so that nothing after this depends on the order of the tests.
+    await page.getByRole('link', { name: 'Policy' }).click();
+    await page.getByLabel('Maximum lifetime in days (optional)').fill('');
+    await page.getByLabel('Require an expiry date on new tokens').uncheck();
+    await page.getByRole('button', { name: 'Save policy' }).click();
+    await expectText(page.getByRole('status'), 'Policy saved.');
+  }, 60_000);
+
+  it('no page scrolls sideways at 375 px', async () => {
+    await page.setViewportSize({ width: 375, height: 800 });
+    for (const [path, heading] of [
+      ['/settings/tokens', 'API tokens'],
+      ['/settings/policy', 'Token policy'],
+      ['/playground', 'API playground'],
+      ['/audit', 'Audit log'],
+    ] as const) {
+      await page.goto(`${baseUrl}${path}`);
+      await page.getByRole('heading', { name: heading }).waitFor();
+      await page.waitForLoadState('networkidle');
+      const width = await page.evaluate(() => document.documentElement.scrollWidth);
+      expect({ path, width }).toEqual({ path, width: Math.min(width, 375) });
+      await page.screenshot({ path: join(RESULTS, `phone${path.replaceAll('/', '-')}.png`), fullPage: true });
+    }
+    await page.goto(`${baseUrl}/settings/tokens`);
+    await page.getByRole('link', { name: viewerTokenName }).click();
+    await page.getByRole('heading', { name: viewerTokenName }).waitFor();
+    await page.waitForLoadState('networkidle');
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+    await page.screenshot({ path: join(RESULTS, 'phone-token-page.png'), fullPage: true });
+  }, 60_000);
+
+  it('a deep link survives sign-in; a viewer is offered only the pages a viewer may open', async () => {
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.waitForURL(/\/login$/);
+    await page.goto(`${baseUrl}/audit`);
+    await page.waitForURL(/\/login\?next=%2Faudit$/);
+    await page.getByLabel('Email').fill(DEMO.email);
+    await page.getByLabel('Password').fill(DEMO.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Audit log' }).waitFor();
+    expect(new URL(page.url()).pathname).toBe('/audit');
+    expect(await page.title()).toBe('Audit log · Tollgate');
+    // People and tokens by name, not bare ids; the action filter takes a family.
+    const table = page.getByRole('table', { name: 'Audit log entries' });
+    await expectText(table, 'Demo Owner (you)');
+    await expectText(table, viewerTokenName);
+    await page.getByLabel('Action').fill('token');
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await page.waitForFunction(() =>
+      [...document.querySelectorAll('tbody tr td:nth-child(3)')].every((cell) =>
+        cell.textContent?.startsWith('token.'),
+      ),
+    );
+    expect(await table.locator('tbody tr').count()).toBeGreaterThan(3);
+    expect(await table.locator('tbody').textContent()).not.toMatch(/usr_[0-9A-Za-z]{6}/);
+    await page.screenshot({ path: join(RESULTS, 'audit.png'), fullPage: true });
+
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.waitForURL(/\/login$/);
+    await page.getByLabel('Email').fill('viewer@tollgate.local');
+    await page.getByLabel('Password').fill(DEMO.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'API tokens' }).waitFor();
+    const nav = page.getByRole('navigation', { name: 'Main' });
+    expect(await nav.getByRole('link').allTextContents()).toEqual(['API tokens', 'Playground', 'API docs']);
+    expect(await page.getByRole('button', { name: 'Create token' }).count()).toBe(0);
+    await page.goto(`${baseUrl}/audit`);
+    await page.getByRole('heading', { name: 'API tokens' }).waitFor();
+    expect(new URL(page.url()).pathname).toBe('/settings/tokens');
+  }, 60_000);
 });
 
 async function expectText(locator: ReturnType<Page['locator']>, text: string): Promise<void> {

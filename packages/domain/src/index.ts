@@ -35,6 +35,7 @@ export {
   type ResolveTokenExpiryInput,
   type ResolveTokenExpiryResult,
   resolveTokenExpiry,
+  type TokenExpiryRefusal,
 } from './policy/expiry.ts';
 export {
   type Grantor,
@@ -229,6 +230,8 @@ export {
   ZDeactivateTokenResponseSchema,
   ZDeleteTokenRequestSchema,
   ZDeleteTokenResponseSchema,
+  ZEndGraceRequestSchema,
+  ZEndGraceResponseSchema,
   ZGetTokenRequestSchema,
   ZGetTokenResponseSchema,
   ZListTokensRequestSchema,

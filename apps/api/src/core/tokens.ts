@@ -3,12 +3,21 @@
 export { toTokenObject } from './token-object.ts';
 export type { SystemActor, TokenActor, TokenCallOptions } from './tokens/authority.ts';
 export { createToken } from './tokens/create.ts';
-export { deleteToken, revokeToken, rotateToken, setTokenActive, updateToken } from './tokens/lifecycle.ts';
+export {
+  deleteToken,
+  endRotationGrace,
+  revokeToken,
+  rotateToken,
+  setTokenActive,
+  updateToken,
+} from './tokens/lifecycle.ts';
 export {
   getSelfToken,
   getToken,
+  getTokenDetail,
   listTokens,
   type RateLimitWindow,
   type SelfToken,
+  type TokenDetail,
   type TokenPage,
 } from './tokens/list.ts';

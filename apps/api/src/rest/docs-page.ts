@@ -208,7 +208,7 @@ code{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:.88em}.re
 </style>
 </head>
 <body>
-<header><h1>${escapeHtml(title)} API reference <small>v${escapeHtml(version)}</small></h1>
+<header><p><a href="/settings/tokens">← Back to the web app</a></p><h1>${escapeHtml(title)} API reference <small>v${escapeHtml(version)}</small></h1>
 <p>${inlineMarkup(description)}</p>
 <p>Machine-readable: <a href="${REST_PREFIX}/openapi.json">${REST_PREFIX}/openapi.json</a> (OpenAPI ${escapeHtml(document.openapi)})</p></header>
 <main><nav><strong>Categories</strong><ul>${nav}</ul></nav>

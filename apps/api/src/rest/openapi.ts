@@ -13,7 +13,7 @@ import { UNAVAILABLE_RETRY_AFTER_SECONDS } from '../errors.ts';
 import { inputJsonSchema, type JsonSchema, objectShape, toJsonSchema } from './json-schema.ts';
 import { BODY_METHODS, type RestRouteEntry } from './route-table.ts';
 
-/** Where the facade is mounted; the document lists full paths (`/api/v1/tokens`), so it needs no `servers`. */
+/** Where the facade is mounted; the document lists full paths (`/api/v1/tokens`), under the server `/`. */
 export const REST_PREFIX = '/api/v1';
 export const OPENAPI_DOCUMENT_PATH = '/openapi.json';
 export const OPENAPI_VERSION = '3.1.0';
@@ -316,6 +316,7 @@ function leakReportOperations(): OpenApiDocument['paths'] {
 export interface OpenApiDocument {
   openapi: string;
   info: { title: string; version: string; description: string };
+  servers: { url: string; description: string }[];
   tags: { name: string }[];
   paths: Record<string, Record<string, Record<string, unknown>>>;
   components: Record<string, unknown>;
@@ -368,6 +369,8 @@ export function buildOpenApiDocument(routes: readonly RestRouteEntry[]): OpenApi
         '`limit` (1–100, default 20) and `cursor`. Authenticated responses carry the rate-limit headers.',
       ].join(' '),
     },
+    // The server that serves this document: its paths are full (`/api/v1/…`), so the origin itself.
+    servers: [{ url: '/', description: 'This Tollgate server' }],
     tags: tags.map((name) => ({ name })),
     paths,
     components: {

@@ -2,7 +2,15 @@ import { useState } from 'react';
 import { copyText } from '../lib/format.ts';
 
 /** Copies `text` and says so (politely, for screen readers too). */
-export function CopyButton({ text, label = 'Copy' }: { text: string; label?: string }) {
+export function CopyButton({
+  text,
+  label = 'Copy',
+  onCopied,
+}: {
+  text: string;
+  label?: string;
+  onCopied?: () => void;
+}) {
   const [state, setState] = useState<'idle' | 'copied' | 'failed'>('idle');
   return (
     <span className="copy">
@@ -10,7 +18,9 @@ export function CopyButton({ text, label = 'Copy' }: { text: string; label?: str
         type="button"
         className="button"
         onClick={async () => {
-          setState((await copyText(text)) ? 'copied' : 'failed');
+          const copied = await copyText(text);
+          setState(copied ? 'copied' : 'failed');
+          if (copied) onCopied?.();
         }}
       >
         {label}

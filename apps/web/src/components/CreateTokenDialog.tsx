@@ -1,13 +1,15 @@
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { canManageOthersTokens, type Role } from '@tollgate/domain';
-import { type FormEvent, useId, useState } from 'react';
+import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
 import {
   type CreateTokenErrors,
   type CreateTokenForm,
   emptyCreateTokenForm,
   expiryChoices,
   latestExpiryDate,
+  type ScopeCeiling,
   validateCreateTokenForm,
+  withCeiling,
 } from '../lib/create-token.ts';
 import { type RouterOutputs, useTRPC } from '../lib/trpc.ts';
 import { Dialog } from './Dialog.tsx';
@@ -24,7 +26,7 @@ export interface CreateTokenFormViewProps {
   userId: string;
   policy?: Policy;
   /** Other members, for "on behalf of" (admins and owners only). */
-  members?: { userId: string; name: string; email: string }[];
+  members?: { userId: string; name: string; email: string; role: Role }[];
   pending?: boolean;
   error?: unknown;
   onSubmit: (input: ReturnType<typeof validateCreateTokenForm> & { ok: true }) => void;
@@ -40,7 +42,7 @@ function Field({
 }: {
   id: string;
   label: string;
-  hint?: string;
+  hint?: string | undefined;
   error?: string | undefined;
   children: React.ReactNode;
 }) {
@@ -81,16 +83,30 @@ export function CreateTokenFormView({
   const id = useId();
   const [form, setForm] = useState<CreateTokenForm>(() => emptyCreateTokenForm(role, policy));
   const [errors, setErrors] = useState<CreateTokenErrors>({});
+  const nameRef = useRef<HTMLInputElement>(null);
+  // The dialog opens before the policy has loaded: the first field takes focus once the form is there.
+  useEffect(() => nameRef.current?.focus(), []);
   const set = <K extends keyof CreateTokenForm>(key: K, value: CreateTokenForm[K]) =>
     setForm((previous) => ({ ...previous, [key]: value }));
-  const choices = expiryChoices(policy);
+  const subjectOf = (owner: CreateTokenForm['owner']): ScopeCeiling['subject'] => {
+    if (!owner.startsWith('user:')) return undefined;
+    const member = members.find((candidate) => `user:${candidate.userId}` === owner);
+    return member ? { name: member.name, role: member.role } : undefined;
+  };
+  const subject = subjectOf(form.owner);
+  const ceiling: ScopeCeiling = { creatorRole: role, subject };
+  const chooseOwner = (owner: CreateTokenForm['owner']) =>
+    setForm((previous) =>
+      withCeiling({ ...previous, owner }, { creatorRole: role, subject: subjectOf(owner) }),
+    );
+  const choices = expiryChoices(policy, new Date());
   const latest = latestExpiryDate(policy, new Date());
   const today = new Date().toISOString().slice(0, 10);
   const managesOthers = canManageOthersTokens(role);
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    const result = validateCreateTokenForm(form, { role, ...(policy ? { policy } : {}) });
+    const result = validateCreateTokenForm(form, { role, subject, ...(policy ? { policy } : {}) });
     if (!result.ok) {
       setErrors(result.errors);
       return;
@@ -108,6 +124,7 @@ export function CreateTokenFormView({
           maxLength={100}
           required
           data-autofocus
+          ref={nameRef}
           aria-invalid={Boolean(errors.name)}
           aria-describedby={describedBy(`${id}-name`, false, errors.name)}
           onChange={(event) => set('name', event.target.value)}
@@ -128,21 +145,27 @@ export function CreateTokenFormView({
         <Field
           id={`${id}-owner`}
           label="Token for"
-          hint="A service token belongs to the organisation and survives member changes."
+          hint={
+            form.owner === 'service'
+              ? 'A service token belongs to the organisation and survives member changes.'
+              : subject
+                ? `The token acts as ${subject.name}: at most what a ${subject.role} may do, and it stops working if they leave.`
+                : undefined
+          }
           error={errors.owner}
         >
           <select
             id={`${id}-owner`}
             value={form.owner}
-            aria-describedby={describedBy(`${id}-owner`, true, errors.owner)}
-            onChange={(event) => set('owner', event.target.value as CreateTokenForm['owner'])}
+            aria-describedby={describedBy(`${id}-owner`, form.owner !== 'me', errors.owner)}
+            onChange={(event) => chooseOwner(event.target.value as CreateTokenForm['owner'])}
           >
             <option value="me">Me (personal token)</option>
             {members
               .filter((member) => member.userId !== userId)
               .map((member) => (
                 <option key={member.userId} value={`user:${member.userId}`}>
-                  On behalf of {member.name} ({member.email})
+                  On behalf of {member.name} ({member.email}, {member.role})
                 </option>
               ))}
             <option value="service">Service token (the organisation)</option>
@@ -150,9 +173,9 @@ export function CreateTokenFormView({
         </Field>
       ) : null}
       <ScopePicker
-        role={role}
+        role={ceiling}
         value={form.scopes}
-        onChange={(scopes) => set('scopes', scopes)}
+        onChange={(scopes) => setForm((previous) => ({ ...previous, scopes, scopesTouched: true }))}
         error={errors.scopes}
       />
       <div className="form-row">
@@ -164,14 +187,20 @@ export function CreateTokenFormView({
               ? `Your organisation allows at most ${policy.maxTokenLifetimeDays} days.`
               : policy?.requireExpiry
                 ? 'Your organisation requires an expiry.'
-                : 'Tokens without an expiry last until revoked.'
+                : form.expiry === 'none'
+                  ? 'Tokens without an expiry last until revoked.'
+                  : undefined
           }
           error={errors.expiry}
         >
           <select
             id={`${id}-expiry`}
             value={form.expiry}
-            aria-describedby={describedBy(`${id}-expiry`, true, errors.expiry)}
+            aria-describedby={describedBy(
+              `${id}-expiry`,
+              Boolean(policy?.maxTokenLifetimeDays || policy?.requireExpiry || form.expiry === 'none'),
+              errors.expiry,
+            )}
             onChange={(event) => set('expiry', event.target.value as CreateTokenForm['expiry'])}
           >
             {choices.map((choice) => (
@@ -226,6 +255,33 @@ export function CreateTokenFormView({
           onChange={(event) => set('ipAllowlist', event.target.value)}
         />
       </Field>
+      <div className="form-row">
+        <Field
+          id={`${id}-rpm`}
+          label="Own limit per minute (optional)"
+          hint="Lower than the organisation's limit; empty for none."
+          error={errors.rateLimitPerMinute}
+        >
+          <input
+            id={`${id}-rpm`}
+            inputMode="numeric"
+            value={form.rateLimitPerMinute}
+            aria-invalid={Boolean(errors.rateLimitPerMinute)}
+            aria-describedby={describedBy(`${id}-rpm`, true, errors.rateLimitPerMinute)}
+            onChange={(event) => set('rateLimitPerMinute', event.target.value)}
+          />
+        </Field>
+        <Field id={`${id}-rph`} label="Own limit per hour (optional)" error={errors.rateLimitPerHour}>
+          <input
+            id={`${id}-rph`}
+            inputMode="numeric"
+            value={form.rateLimitPerHour}
+            aria-invalid={Boolean(errors.rateLimitPerHour)}
+            aria-describedby={describedBy(`${id}-rph`, false, errors.rateLimitPerHour)}
+            onChange={(event) => set('rateLimitPerHour', event.target.value)}
+          />
+        </Field>
+      </div>
       <ErrorMessage error={error} />
       <div className="form-actions">
         <button type="button" className="button" onClick={onCancel}>

@@ -1,5 +1,6 @@
 import { cleanup, render, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
+import { newId } from '@tollgate/domain';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { emptyCreateTokenForm, validateCreateTokenForm } from '../lib/create-token.ts';
 import { CreateTokenFormView } from './CreateTokenDialog.tsx';
@@ -91,13 +92,94 @@ describe('the create token form', () => {
   it('shows "on behalf of" and service tokens to admins only', () => {
     setup({
       creatorRole: 'admin',
-      members: [{ userId: 'usr_other', name: 'Max', email: 'max@example.test' }],
+      members: [{ userId: 'usr_other', name: 'Max', email: 'max@example.test', role: 'member' }],
     });
     const owner = screen.getByLabelText('Token for') as HTMLSelectElement;
     expect([...owner.options].map((option) => option.value)).toEqual(['me', 'user:usr_other', 'service']);
     cleanup();
     setup({ creatorRole: 'member' });
     expect(screen.queryByLabelText('Token for')).toBeNull();
+  });
+
+  const VERA = newId('user');
+  const MEMBERS = [
+    { userId: VERA, name: 'Vera', email: 'vera@example.test', role: 'viewer' as const },
+    { userId: 'usr_mo', name: 'Mo', email: 'mo@example.test', role: 'member' as const },
+  ];
+  const ticked = () =>
+    (screen.getAllByRole('checkbox') as HTMLInputElement[])
+      .filter((box) => box.checked)
+      .map((box) => box.value);
+
+  it("follows the chosen member's role: on behalf of a viewer the defaults are a viewer's, and sent so", async () => {
+    const { onSubmit, user } = setup({ creatorRole: 'owner', userId: 'usr_owner', members: MEMBERS });
+    expect(ticked()).toContain('billing:read');
+    await user.selectOptions(screen.getByLabelText('Token for'), `user:${VERA}`);
+    expect(ticked()).toEqual(['organization:read', 'repositories:read', 'reviews:read', 'wiki:read']);
+    expect((screen.getByRole('checkbox', { name: 'wiki:write' }) as HTMLInputElement).disabled).toBe(true);
+    expect(
+      screen.getByText(/Vera is a viewer, who cannot hold this scope/, {
+        selector: '[id$="wiki:write-reason"]',
+      }),
+    ).toBeTruthy();
+    await user.type(screen.getByLabelText('Name'), 'For Vera');
+    await user.click(screen.getByRole('button', { name: 'Create token' }));
+    expect(onSubmit.mock.calls[0]?.[0].input).toMatchObject({
+      subjectUserId: VERA,
+      scopes: ['organization:read', 'repositories:read', 'reviews:read', 'wiki:read'],
+    });
+  });
+
+  it('on behalf of a member, team:write cannot be ticked; back to "Me" the owner may tick it again', async () => {
+    const { user } = setup({ creatorRole: 'owner', userId: 'usr_owner', members: MEMBERS });
+    await user.selectOptions(screen.getByLabelText('Token for'), 'user:usr_mo');
+    expect((screen.getByRole('checkbox', { name: 'team:write' }) as HTMLInputElement).disabled).toBe(true);
+    expect(ticked()).toContain('billing:read');
+    await user.selectOptions(screen.getByLabelText('Token for'), 'me');
+    expect((screen.getByRole('checkbox', { name: 'team:write' }) as HTMLInputElement).disabled).toBe(false);
+  });
+
+  it('keeps scopes the person chose when the member changes, dropping only what the new one cannot hold', async () => {
+    const { user } = setup({ creatorRole: 'owner', userId: 'usr_owner', members: MEMBERS });
+    await user.click(screen.getByRole('checkbox', { name: 'team:read' }));
+    await user.click(screen.getByRole('checkbox', { name: 'billing:read' }));
+    await user.selectOptions(screen.getByLabelText('Token for'), `user:${VERA}`);
+    expect(ticked()).toEqual([
+      'organization:read',
+      'repositories:read',
+      'reviews:read',
+      'team:read',
+      'wiki:read',
+    ]);
+  });
+
+  it('focuses Name first, and shows each hint only where it applies', async () => {
+    const { user } = setup({ creatorRole: 'owner', userId: 'usr_owner', members: MEMBERS });
+    expect(document.activeElement).toBe(screen.getByLabelText('Name'));
+    expect(screen.queryByText(/A service token belongs to the organisation/)).toBeNull();
+    await user.selectOptions(screen.getByLabelText('Token for'), 'service');
+    expect(screen.getByText(/A service token belongs to the organisation/)).toBeTruthy();
+    await user.selectOptions(screen.getByLabelText('Expiry'), 'none');
+    expect(screen.getByText('Tokens without an expiry last until revoked.')).toBeTruthy();
+    await user.selectOptions(screen.getByLabelText('Expiry'), 'date');
+    expect(screen.queryByText('Tokens without an expiry last until revoked.')).toBeNull();
+  });
+
+  it("sends the token's own rate limits, and refuses one that is not a whole number", async () => {
+    const { onSubmit, user } = setup();
+    await user.type(screen.getByLabelText('Name'), 'Slow bot');
+    await user.type(screen.getByLabelText(/Own limit per minute/), '1.5');
+    await user.click(screen.getByRole('button', { name: 'Create token' }));
+    expect(onSubmit).not.toHaveBeenCalled();
+    expect(screen.getByText(/A whole number of requests/)).toBeTruthy();
+    await user.clear(screen.getByLabelText(/Own limit per minute/));
+    await user.type(screen.getByLabelText(/Own limit per minute/), '10');
+    await user.type(screen.getByLabelText(/Own limit per hour/), '100');
+    await user.click(screen.getByRole('button', { name: 'Create token' }));
+    expect(onSubmit.mock.calls[0]?.[0].input).toMatchObject({
+      rateLimitPerMinute: 10,
+      rateLimitPerHour: 100,
+    });
   });
 
   it.each([

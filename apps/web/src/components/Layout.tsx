@@ -1,4 +1,5 @@
 import { useMutation } from '@tanstack/react-query';
+import type { Scope } from '@tollgate/domain';
 import { type ReactNode, useId } from 'react';
 import { Link, usePath } from '../lib/router.tsx';
 import { useSession } from '../lib/session.tsx';
@@ -6,11 +7,19 @@ import { useTRPC } from '../lib/trpc.ts';
 import { BrandMark } from './BrandMark.tsx';
 import { ErrorMessage } from './ErrorMessage.tsx';
 
-const NAV = [
-  { href: '/settings/tokens', label: 'API tokens' },
-  { href: '/playground', label: 'Playground' },
-  { href: '/audit', label: 'Audit log' },
+/** The pages, each shown only to those whose role may open it (§10): what a link leads to must work. */
+const NAV: { href: string; label: string; scope: Scope | null }[] = [
+  { href: '/settings/tokens', label: 'API tokens', scope: null },
+  { href: '/settings/policy', label: 'Policy', scope: 'organization:write' },
+  { href: '/playground', label: 'Playground', scope: null },
+  { href: '/audit', label: 'Audit log', scope: 'audit:read' },
 ];
+
+/** Whether the signed-in role may open the page at `path` (the navigation and the router agree on it). */
+export function mayOpen(path: string, scopes: readonly Scope[]): boolean {
+  const item = NAV.find((entry) => path === entry.href || path.startsWith(`${entry.href}/`));
+  return item === undefined || item.scope === null || scopes.includes(item.scope);
+}
 
 /** The signed-in frame: brand, navigation, organisation switcher (when there are several) and sign-out. */
 export function Layout({ children }: { children: ReactNode }) {
@@ -47,11 +56,16 @@ export function Layout({ children }: { children: ReactNode }) {
           <BrandMark /> Tollgate
         </Link>
         <nav aria-label="Main" className="nav">
-          {NAV.map((item) => (
-            <Link key={item.href} href={item.href} aria-current={path === item.href ? 'page' : undefined}>
+          {NAV.filter((item) => item.scope === null || session.scopes.includes(item.scope)).map((item) => (
+            <Link
+              key={item.href}
+              href={item.href}
+              aria-current={path === item.href || path.startsWith(`${item.href}/`) ? 'page' : undefined}
+            >
               {item.label}
             </Link>
           ))}
+          <a href="/docs">API docs</a>
         </nav>
         <div className="topbar-end">
           {session.organizations.length > 1 ? (

@@ -60,14 +60,51 @@ describe('the playground request builder', () => {
     await user.selectOptions(screen.getByLabelText('Endpoint'), 'GET /api/v1/organization');
     expect(screen.getByTestId('required-scope').textContent).toBe('organization:read');
     expect(screen.queryByText(/does not have the/)).toBeNull();
-    await user.selectOptions(screen.getByLabelText('Endpoint'), 'GET /api/v1/team');
+    await user.click(screen.getByRole('button', { name: 'GET /api/v1/team' }));
     expect(screen.getByTestId('required-scope').textContent).toBe('team:read');
     expect(screen.getByText(/INSUFFICIENT_SCOPE/)).toBeTruthy();
   });
 
+  it('clears the response (and the "Copied" label) when another endpoint is chosen', async () => {
+    const onSend = vi.fn();
+    const props = {
+      endpoints,
+      tokens: TOKENS,
+      origin: 'http://localhost:3000',
+      onSend,
+    };
+    const { rerender } = render(<PlaygroundView {...props} />);
+    const user = userEvent.setup();
+    await user.click(screen.getByRole('button', { name: 'Send' }));
+    rerender(
+      <PlaygroundView {...props} response={{ status: 200, durationMs: 5, headers: {}, body: { ok: 1 } }} />,
+    );
+    expect(screen.getByTestId('response-status').textContent).toBe('200');
+    await user.click(screen.getByRole('button', { name: 'Copy cURL' }));
+    expect(screen.getByText('Copied')).toBeTruthy();
+    await user.click(screen.getByRole('button', { name: 'GET /api/v1/team' }));
+    expect(screen.queryByTestId('response-status')).toBeNull();
+    expect(screen.queryByText('Copied')).toBeNull();
+    await user.click(screen.getByRole('button', { name: 'GET /api/v1/organization' }));
+    expect(screen.getByTestId('response-status').textContent).toBe('200');
+  });
+
+  it('lists the endpoints by category in a panel, with a filter', async () => {
+    const { user } = setup();
+    const panel = screen.getByRole('navigation', { name: 'Endpoints' });
+    expect([...panel.querySelectorAll('h3')].map((heading) => heading.textContent)).toEqual([
+      'Organization',
+      'Team',
+      'Wiki',
+    ]);
+    await user.type(screen.getByLabelText('Filter endpoints'), 'wiki');
+    expect([...panel.querySelectorAll('h3')].map((heading) => heading.textContent)).toEqual(['Wiki']);
+    expect(screen.getByRole('button', { name: 'PUT /api/v1/wiki/pages/{slug}' })).toBeTruthy();
+  });
+
   it('validates the JSON body: invalid JSON shows the error and disables Send', async () => {
     const { user, onSend } = setup();
-    await user.selectOptions(screen.getByLabelText('Endpoint'), 'PUT /api/v1/wiki/pages/{slug}');
+    await user.click(screen.getByRole('button', { name: 'PUT /api/v1/wiki/pages/{slug}' }));
     const editor = screen.getByLabelText('JSON body') as HTMLTextAreaElement;
     // The editor starts from the required fields.
     expect(JSON.parse(editor.value)).toEqual({ title: '' });

@@ -1,5 +1,6 @@
-import { type Role, roleAllows, SCOPES, type Scope, type ScopeDefinition } from '@tollgate/domain';
+import { type Role, SCOPES, type Scope, type ScopeDefinition } from '@tollgate/domain';
 import { useId } from 'react';
+import { ceilingAllows, type ScopeCeiling } from '../lib/create-token.ts';
 
 /** The scope catalogue of §4 by category, in catalogue order (from the domain package: one source of truth). */
 function groupedScopes(): [string, ScopeDefinition[]][] {
@@ -9,17 +10,26 @@ function groupedScopes(): [string, ScopeDefinition[]][] {
 }
 
 export interface ScopePickerProps {
-  /** The creator's role: scopes beyond its ceiling are shown but cannot be chosen. */
-  role: Role;
+  /** The creator's role (or the creator's and the subject's): scopes beyond it are shown but cannot be chosen. */
+  role: Role | ScopeCeiling;
   value: ReadonlySet<Scope>;
   onChange: (next: Set<Scope>) => void;
   /** An error to show under the picker (e.g. no scope chosen). */
   error?: string | undefined;
 }
 
-/** Scope checkboxes grouped by category, each with its description; those beyond the role say why they are off. */
+function reasonOf(ceiling: ScopeCeiling, scope: Scope): string {
+  if (ceilingAllows({ creatorRole: ceiling.creatorRole }, scope)) {
+    const subject = ceiling.subject;
+    return `Not available: ${subject?.name ?? 'the member'} is ${subject?.role === 'admin' || subject?.role === 'owner' ? 'an' : 'a'} ${subject?.role}, who cannot hold this scope.`;
+  }
+  return `Not available: your role (${ceiling.creatorRole}) cannot grant this scope.`;
+}
+
+/** Scope checkboxes grouped by category, each with its description; those beyond the ceiling say why they are off. */
 export function ScopePicker({ role, value, onChange, error }: ScopePickerProps) {
   const id = useId();
+  const ceiling: ScopeCeiling = typeof role === 'string' ? { creatorRole: role } : role;
   const toggle = (scope: Scope, checked: boolean) => {
     const next = new Set(value);
     if (checked) next.add(scope);
@@ -37,7 +47,7 @@ export function ScopePicker({ role, value, onChange, error }: ScopePickerProps) 
           <div className="scope-group" key={category}>
             <h3>{category}</h3>
             {scopes.map((scope) => {
-              const allowed = roleAllows(role, scope.name);
+              const allowed = ceilingAllows(ceiling, scope.name);
               const inputId = `${id}-${scope.name}`;
               return (
                 <div className={allowed ? 'scope' : 'scope scope-disabled'} key={scope.name}>
@@ -59,7 +69,7 @@ export function ScopePicker({ role, value, onChange, error }: ScopePickerProps) 
                   </span>
                   {allowed ? null : (
                     <span className="scope-reason" id={`${inputId}-reason`}>
-                      Not available: your role ({role}) cannot grant this scope.
+                      {reasonOf(ceiling, scope.name)}
                     </span>
                   )}
                 </div>

@@ -4,7 +4,7 @@ import { type RouterOutputs, useTRPC } from '../lib/trpc.ts';
 import { Dialog } from './Dialog.tsx';
 import { ErrorMessage } from './ErrorMessage.tsx';
 
-export type Token = RouterOutputs['tokens']['list']['data'][number];
+export type Token = Pick<RouterOutputs['tokens']['list']['data'][number], 'id' | 'name'>;
 export type RotatedToken = RouterOutputs['tokens']['rotate'];
 
 const GRACE_CHOICES = [

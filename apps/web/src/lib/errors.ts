@@ -5,6 +5,24 @@ export interface ApiFailure {
   details: { path: string; message: string }[];
 }
 
+/** A validator's stock sentence ("Too small: expected string to have >=1 characters"), not written for people. */
+const STOCK_MESSAGE = /^(Too small|Too big|Invalid input|Invalid option|Invalid string|Expected )/;
+
+/**
+ * The details worth showing under the message: not the message again, not twice the same, and a validator's
+ * stock sentence only when nothing better was said (e.g. "Title is required" beside "Too small: …").
+ */
+export function readableDetails(message: string, details: ApiFailure['details']): ApiFailure['details'] {
+  // A stock sentence only when neither the message nor a detail says it in words.
+  const worded = message !== '' || details.some((detail) => !STOCK_MESSAGE.test(detail.message));
+  const seen = new Set<string>([message]);
+  return details.filter((detail) => {
+    if (seen.has(detail.message) || (worded && STOCK_MESSAGE.test(detail.message))) return false;
+    seen.add(detail.message);
+    return true;
+  });
+}
+
 /**
  * The §7 message of a failed tRPC call (the server's error formatter puts the sentence in `message` and the
  * code in `data.appCode`); a network failure or anything else gets a plain sentence of its own.
@@ -17,7 +35,10 @@ export function apiFailure(error: unknown): ApiFailure {
       return {
         message,
         code: data.appCode,
-        details: Array.isArray(data.details) ? (data.details as ApiFailure['details']) : [],
+        details: readableDetails(
+          message,
+          Array.isArray(data.details) ? (data.details as ApiFailure['details']) : [],
+        ),
       };
     }
     if (typeof message === 'string' && /fetch|network/i.test(message)) {

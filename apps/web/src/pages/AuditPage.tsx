@@ -2,7 +2,11 @@ import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { type FormEvent, useId, useState } from 'react';
 import { ErrorMessage } from '../components/ErrorMessage.tsx';
 import { formatDateTime } from '../lib/format.ts';
-import { type RouterInputs, useTRPC } from '../lib/trpc.ts';
+import { usePeople } from '../lib/people.ts';
+import { Link } from '../lib/router.tsx';
+import { useSession } from '../lib/session.tsx';
+import { type RouterInputs, type RouterOutputs, useTRPC } from '../lib/trpc.ts';
+import { useTitle } from '../lib/use-title.ts';
 
 type Filters = { actor: string; action: string; from: string; to: string };
 const EMPTY: Filters = { actor: '', action: '', from: '', to: '' };
@@ -18,10 +22,24 @@ function toInput(filters: Filters): NonNullable<RouterInputs['audit']['list']> {
   };
 }
 
+type Entry = RouterOutputs['audit']['list']['data'][number];
+
+/** An entry's detail as "field: value" lines (nested values as compact JSON), instead of one JSON blob. */
+export function detailLines(
+  detail: Record<string, unknown>,
+  nameOf: (id: string) => string | null = () => null,
+): [string, string][] {
+  return Object.entries(detail).map(([key, value]) => [
+    key,
+    typeof value === 'string' ? (nameOf(value) ?? value) : JSON.stringify(value),
+  ]);
+}
+
 /** Audit log: who did what, when and from where, newest first, with filters and pages. */
 export function AuditPage() {
   const trpc = useTRPC();
   const id = useId();
+  useTitle('Audit log');
   const [draft, setDraft] = useState<Filters>(EMPTY);
   const [filters, setFilters] = useState<Filters>(EMPTY);
   // Cursors of the pages before the current one, to go back.
@@ -39,6 +57,57 @@ export function AuditPage() {
   };
   const set = (key: keyof Filters, value: string) => setDraft((previous) => ({ ...previous, [key]: value }));
   const rows = entries.data?.data ?? [];
+  const people = usePeople();
+  const { session } = useSession();
+  // Token names for the entries' actors and targets (tokens the signed-in role may list).
+  const tokens = useQuery({
+    ...trpc.tokens.list.queryOptions({ limit: 100 }),
+    enabled: session.scopes.includes('tokens:read'),
+    staleTime: 60_000,
+  });
+  const tokenNames = new Map((tokens.data?.data ?? []).map((token) => [token.id, token.name]));
+  const tokenName = (id: string, detail: Record<string, unknown>) =>
+    tokenNames.get(id) ??
+    (typeof detail.name === 'string' ? `${detail.name} (deleted)` : `${id.slice(0, 12)}…`);
+  // An id inside a detail (e.g. subjectUserId) by name, when it is one of a person or a token.
+  const idName = (value: string) =>
+    /^usr_[0-9A-Za-z]+$/.test(value)
+      ? people.nameOf(value)
+      : /^tok_[0-9A-Za-z]+$/.test(value)
+        ? (tokenNames.get(value) ?? null)
+        : null;
+  const actorOf = (entry: Entry) => {
+    if (entry.actorType === 'system') return <span className="muted">Tollgate (system)</span>;
+    if (entry.actorType === 'token' && entry.actorId) {
+      return (
+        <>
+          <span className="muted">token</span>{' '}
+          {tokenNames.get(entry.actorId) ?? `${entry.actorId.slice(0, 12)}…`}
+          {entry.actorUserId ? (
+            <span className="muted block">of {people.nameOf(entry.actorUserId)}</span>
+          ) : null}
+        </>
+      );
+    }
+    return people.nameOf(entry.actorId);
+  };
+  const targetOf = (entry: Entry) => {
+    if (!entry.targetType || !entry.targetId) return '—';
+    if (entry.targetType === 'token') {
+      return tokenNames.has(entry.targetId) ? (
+        <Link href={`/settings/tokens/${entry.targetId}`}>{tokenName(entry.targetId, entry.detail)}</Link>
+      ) : (
+        tokenName(entry.targetId, entry.detail)
+      );
+    }
+    if (entry.targetType === 'user') return people.nameOf(entry.targetId);
+    if (entry.targetType === 'organization') return 'the organisation';
+    return (
+      <>
+        <span className="muted">{entry.targetType}</span> <code>{entry.targetId}</code>
+      </>
+    );
+  };
 
   return (
     <section className="page" aria-labelledby={`${id}-title`}>
@@ -52,18 +121,30 @@ export function AuditPage() {
       </div>
       <form className="filters" onSubmit={apply} aria-label="Filter the audit log">
         <div className="field">
-          <label htmlFor={`${id}-actor`}>Actor (user or token id)</label>
-          <input
+          <label htmlFor={`${id}-actor`}>Who</label>
+          <select
             id={`${id}-actor`}
             value={draft.actor}
             onChange={(event) => set('actor', event.target.value)}
-          />
+          >
+            <option value="">Anyone</option>
+            {people.members.map((member) => (
+              <option key={member.userId} value={member.userId}>
+                {member.name} ({member.email})
+              </option>
+            ))}
+            {(tokens.data?.data ?? []).map((token) => (
+              <option key={token.id} value={token.id}>
+                Token: {token.name}
+              </option>
+            ))}
+          </select>
         </div>
         <div className="field">
           <label htmlFor={`${id}-action`}>Action</label>
           <input
             id={`${id}-action`}
-            placeholder="e.g. token.created"
+            placeholder="e.g. token or token.created"
             value={draft.action}
             onChange={(event) => set('action', event.target.value)}
           />
@@ -128,25 +209,22 @@ export function AuditPage() {
               {rows.map((entry) => (
                 <tr key={entry.id}>
                   <td className="nowrap">{formatDateTime(entry.createdAt)}</td>
-                  <td>
-                    <span className="muted">{entry.actorType}</span> <code>{entry.actorId ?? 'system'}</code>
-                  </td>
+                  <td>{actorOf(entry)}</td>
                   <td>
                     <code>{entry.action}</code>
                   </td>
-                  <td>
-                    {entry.targetType ? (
-                      <>
-                        <span className="muted">{entry.targetType}</span> <code>{entry.targetId}</code>
-                      </>
-                    ) : (
-                      '—'
-                    )}
-                  </td>
+                  <td>{targetOf(entry)}</td>
                   <td>{entry.ip ?? '—'}</td>
                   <td>
                     {Object.keys(entry.detail).length > 0 ? (
-                      <code className="detail">{JSON.stringify(entry.detail)}</code>
+                      <dl className="audit-detail">
+                        {detailLines(entry.detail, idName).map(([key, value]) => (
+                          <div key={key}>
+                            <dt>{key}</dt>
+                            <dd>{value}</dd>
+                          </div>
+                        ))}
+                      </dl>
                     ) : (
                       '—'
                     )}

@@ -4,6 +4,15 @@ import { BrandMark } from '../components/BrandMark.tsx';
 import { ErrorMessage } from '../components/ErrorMessage.tsx';
 import { useSetSession } from '../lib/session.tsx';
 import { useTRPC } from '../lib/trpc.ts';
+import { useTitle } from '../lib/use-title.ts';
+
+/** Where to go after signing in: the page of the deep link that led here, if it is one of this app's paths. */
+export function nextPathOf(search: string): string {
+  const next = new URLSearchParams(search).get('next');
+  return next?.startsWith('/') && !next.startsWith('//') && !next.startsWith('/login')
+    ? next
+    : '/settings/tokens';
+}
 
 /** Sign in with email and password; refusals show the api's own sentence (e.g. "Email or password is incorrect."). */
 export function LoginPage() {
@@ -12,6 +21,8 @@ export function LoginPage() {
   const setSession = useSetSession();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
+  useTitle('Sign in');
+  // Signed in, the app at /login?next=… goes on to that page (App's SignedInPages).
   const login = useMutation(trpc.auth.login.mutationOptions({ onSuccess: setSession }));
   const submit = (event: FormEvent) => {
     event.preventDefault();

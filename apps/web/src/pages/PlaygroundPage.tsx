@@ -6,6 +6,7 @@ import { type PlaygroundRequest, PlaygroundView } from '../components/Playground
 import { endpointsOf, type OpenApiDocument } from '../lib/openapi.ts';
 import { useSession } from '../lib/session.tsx';
 import { useTRPC } from '../lib/trpc.ts';
+import { useTitle } from '../lib/use-title.ts';
 
 async function fetchOpenApiDocument(): Promise<OpenApiDocument> {
   // The public, unauthenticated document the REST facade serves: the playground lists what it lists.
@@ -18,6 +19,7 @@ async function fetchOpenApiDocument(): Promise<OpenApiDocument> {
 export function PlaygroundPage() {
   const trpc = useTRPC();
   const id = useId();
+  useTitle('API playground');
   const { session } = useSession();
   const document = useQuery({
     queryKey: ['openapi'],

@@ -1,26 +1,29 @@
-import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { TOKEN_STATUSES, type TTokenStatus, type TTokenType } from '@tollgate/domain';
 import { useId, useState } from 'react';
 import { type CreatedToken, CreateTokenDialog } from '../components/CreateTokenDialog.tsx';
 import { Dialog } from '../components/Dialog.tsx';
 import { ErrorMessage } from '../components/ErrorMessage.tsx';
 import { RevealToken } from '../components/RevealToken.tsx';
-import { DeleteDialog, RevokeDialog, RotateDialog, type Token } from '../components/TokenActions.tsx';
+import { DeleteDialog, RevokeDialog, RotateDialog } from '../components/TokenActions.tsx';
+import { activeState, Expiry, RelativeTime, StatusBadge } from '../components/TokenBits.tsx';
 import { TokenUsage } from '../components/UsageChart.tsx';
-import { formatDate, formatDateTime } from '../lib/format.ts';
+import { formatDateTime } from '../lib/format.ts';
+import { ownerOf, usePeople } from '../lib/people.ts';
+import { Link } from '../lib/router.tsx';
 import { useSession } from '../lib/session.tsx';
-import { useTRPC, useTRPCClient } from '../lib/trpc.ts';
+import { searchTextOf } from '../lib/token-search.ts';
+import { type RouterOutputs, useTRPC, useTRPCClient } from '../lib/trpc.ts';
 import { useDebounced } from '../lib/use-debounced.ts';
+import { useTitle } from '../lib/use-title.ts';
+
+type Token = RouterOutputs['tokens']['list']['data'][number];
 
 type Open =
   | { kind: 'create' }
   | { kind: 'rotate' | 'revoke' | 'delete' | 'usage'; token: Token }
   | { kind: 'reveal'; title: string; name: string; secret: string }
   | null;
-
-function StatusBadge({ status }: { status: TTokenStatus }) {
-  return <span className={`badge badge-${status}`}>{status}</span>;
-}
 
 function ScopeChips({ scopes }: { scopes: readonly string[] }) {
   const shown = scopes.slice(0, 3);
@@ -50,14 +53,19 @@ export function TokensPage() {
   const id = useId();
   const [status, setStatus] = useState<TTokenStatus | ''>('');
   const [type, setType] = useState<TTokenType | ''>('');
+  const [subject, setSubject] = useState('');
   const [text, setText] = useState('');
-  const q = useDebounced(text.trim());
+  const q = useDebounced(searchTextOf(text));
   const [open, setOpen] = useState<Open>(null);
+  useTitle('API tokens');
+  const people = usePeople();
+  const organization = useQuery(trpc.organization.get.queryOptions());
 
   const filters = {
     limit: 20,
     ...(status ? { status } : {}),
     ...(type ? { type } : {}),
+    ...(subject ? { subjectUserId: subject } : {}),
     ...(q ? { q } : {}),
   };
   const tokens = useInfiniteQuery(
@@ -67,6 +75,7 @@ export function TokensPage() {
 
   const client = useTRPCClient();
   const setActive = useMutation({
+    mutationKey: ['tokens', 'setActive'],
     mutationFn: ({ token, active }: { token: Token; active: boolean }) =>
       active
         ? client.tokens.reactivate.mutate({ id: token.id })
@@ -76,7 +85,13 @@ export function TokensPage() {
 
   const rows = tokens.data?.pages.flatMap((page) => page.data) ?? [];
   const role = session.role;
-  const filtered = Boolean(status || type || q);
+  const filtered = Boolean(status || type || subject || q);
+  // Creating needs tokens:write and a role the organisation's policy lets create tokens (§5).
+  const mayCreate =
+    role !== null &&
+    session.scopes.includes('tokens:write') &&
+    (organization.data?.policy.tokenCreateRoles.includes(role) ?? true);
+  const managesOthers = role === 'owner' || role === 'admin';
 
   const onCreated = (created: CreatedToken) => {
     void refresh();
@@ -94,7 +109,7 @@ export function TokensPage() {
             it.
           </p>
         </div>
-        {role && session.scopes.includes('tokens:write') ? (
+        {mayCreate ? (
           <button type="button" className="button button-primary" onClick={() => setOpen({ kind: 'create' })}>
             Create token
           </button>
@@ -129,12 +144,25 @@ export function TokensPage() {
             <option value="service">service</option>
           </select>
         </div>
+        {managesOthers ? (
+          <div className="field">
+            <label htmlFor={`${id}-subject`}>Member</label>
+            <select id={`${id}-subject`} value={subject} onChange={(event) => setSubject(event.target.value)}>
+              <option value="">Everyone</option>
+              {people.members.map((member) => (
+                <option key={member.userId} value={member.userId}>
+                  {member.name}
+                </option>
+              ))}
+            </select>
+          </div>
+        ) : null}
         <div className="field field-grow">
           <label htmlFor={`${id}-q`}>Search</label>
           <input
             id={`${id}-q`}
             type="search"
-            placeholder="Name or description"
+            placeholder="Name, description, prefix (tgp_…) or id"
             value={text}
             onChange={(event) => setText(event.target.value)}
           />
@@ -155,18 +183,25 @@ export function TokensPage() {
           <p>
             {filtered
               ? 'Change or clear the filters.'
-              : 'Create one to call the API from a script or service.'}
+              : mayCreate
+                ? 'Create one to call the API from a script or service.'
+                : 'An owner or admin can create a token for you.'}
           </p>
         </div>
       ) : (
         <div className="table-wrap">
+          <p className="table-count muted" role="status">
+            {rows.length}
+            {tokens.hasNextPage ? '+' : ''} {rows.length === 1 ? 'token' : 'tokens'}
+            {filtered ? ' match' : ''}, newest first
+          </p>
           <table className="table tokens-table">
             <caption className="visually-hidden">API tokens</caption>
             <thead>
               <tr>
                 <th scope="col">Name</th>
                 <th scope="col">Prefix</th>
-                <th scope="col">Type</th>
+                <th scope="col">Owner</th>
                 <th scope="col">Environment</th>
                 <th scope="col">Scopes</th>
                 <th scope="col">Last used</th>
@@ -180,11 +215,14 @@ export function TokensPage() {
             </thead>
             <tbody>
               {rows.map((token) => {
-                const final = token.status === 'revoked';
+                const { checked, final } = activeState(token);
+                const revoked = token.status === 'revoked';
                 return (
                   <tr key={token.id} data-token-id={token.id}>
-                    <th scope="row">
-                      <span className="token-name">{token.name}</span>
+                    <th scope="row" className="sticky-column">
+                      <Link className="token-name" href={`/settings/tokens/${token.id}`}>
+                        {token.name}
+                      </Link>
                       {token.description ? (
                         <span className="token-description">{token.description}</span>
                       ) : null}
@@ -192,7 +230,10 @@ export function TokensPage() {
                     <td>
                       <code>{token.prefix}…</code>
                     </td>
-                    <td>{token.type}</td>
+                    <td>
+                      {ownerOf(token, people.nameOf)}
+                      <span className="muted block">{token.type}</span>
+                    </td>
                     <td>{token.environment ?? '—'}</td>
                     <td>
                       <ScopeChips scopes={token.scopes} />
@@ -200,7 +241,7 @@ export function TokensPage() {
                     <td>
                       {token.lastUsedAt ? (
                         <>
-                          {formatDateTime(token.lastUsedAt)}
+                          <RelativeTime iso={token.lastUsedAt} />
                           <span className="muted"> from {token.lastUsedIp ?? 'unknown'}</span>
                         </>
                       ) : (
@@ -208,7 +249,7 @@ export function TokensPage() {
                       )}
                     </td>
                     <td>
-                      {token.expiresAt ? formatDate(token.expiresAt) : <span className="muted">Never</span>}
+                      <Expiry token={token} />
                     </td>
                     <td>
                       <StatusBadge status={token.status} />
@@ -218,10 +259,15 @@ export function TokensPage() {
                         type="button"
                         role="switch"
                         className="switch"
-                        aria-checked={token.active}
+                        aria-checked={checked}
                         aria-label={`Active: ${token.name}`}
-                        disabled={final || setActive.isPending}
-                        onClick={() => setActive.mutate({ token, active: !token.active })}
+                        title={final ? `A ${token.status} token cannot be turned on again.` : undefined}
+                        // Never disabled while a change is on its way: a disabled button drops the focus.
+                        disabled={final}
+                        aria-disabled={setActive.isPending || undefined}
+                        onClick={() => {
+                          if (!setActive.isPending) setActive.mutate({ token, active: !token.active });
+                        }}
                       >
                         <span className="switch-thumb" />
                       </button>
@@ -240,6 +286,9 @@ export function TokensPage() {
                           type="button"
                           className="button button-small"
                           disabled={final}
+                          title={
+                            final ? `A ${token.status} token cannot be rotated: create a new one.` : undefined
+                          }
                           onClick={() => setOpen({ kind: 'rotate', token })}
                           aria-label={`Rotate ${token.name}`}
                         >
@@ -248,7 +297,7 @@ export function TokensPage() {
                         <button
                           type="button"
                           className="button button-small"
-                          disabled={final}
+                          disabled={revoked}
                           onClick={() => setOpen({ kind: 'revoke', token })}
                           aria-label={`Revoke ${token.name}`}
                         >

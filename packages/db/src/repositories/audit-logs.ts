@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { type AuditLogRow, jsonb, type NewAuditLog } from '../tables/index.ts';
 import type { Executor } from './executor.ts';
+import { escapeLikePattern } from './tokens.ts';
 
 /** Appends an entry; the table refuses updates and deletes, so there is nothing else to offer. */
 export async function insertAuditLog(db: Executor, entry: NewAuditLog): Promise<AuditLogRow> {
@@ -48,7 +49,12 @@ export async function listAuditLogs(
     )
     .where('organizationId', '=', filter.organizationId);
   if (filter.actorId !== undefined) query = query.where('actorId', '=', filter.actorId);
-  if (filter.action !== undefined) query = query.where('action', '=', filter.action);
+  if (filter.action !== undefined) {
+    // An action (token.created) or a whole family of them (token → token.created, token.revoked, …).
+    const family = `${escapeLikePattern(filter.action)}.%`;
+    const action = filter.action;
+    query = query.where((eb) => eb.or([eb('action', '=', action), eb('action', 'like', family)]));
+  }
   if (filter.targetId !== undefined) query = query.where('targetId', '=', filter.targetId);
   if (filter.from !== undefined) query = query.where('createdAt', '>=', filter.from);
   if (filter.before !== undefined) query = query.where('createdAt', '<', filter.before);

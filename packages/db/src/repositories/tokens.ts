@@ -99,7 +99,7 @@ export interface ListTokensQuery {
   subjectUserId?: string | undefined;
   /** Only tokens whose scopes contain this one literally. */
   scope?: string | undefined;
-  /** Case-insensitive substring of name or description; LIKE wildcards in it are matched literally. */
+  /** Case-insensitive substring of name, description or prefix, or the exact id; LIKE wildcards are literal. */
   q?: string | undefined;
   limit: number;
   after?: TokenListPosition | undefined;
@@ -153,7 +153,12 @@ export async function listTokenPage(db: Executor, query: ListTokensQuery): Promi
   if (query.q !== undefined && query.q !== '') {
     const pattern = `%${escapeLikePattern(query.q)}%`;
     builder = builder.where((eb) =>
-      eb.or([eb('name', 'ilike', pattern), eb('description', 'ilike', pattern)]),
+      eb.or([
+        eb('name', 'ilike', pattern),
+        eb('description', 'ilike', pattern),
+        eb('prefix', 'ilike', pattern),
+        eb('id', '=', query.q as string),
+      ]),
     );
   }
   if (query.after !== undefined) {

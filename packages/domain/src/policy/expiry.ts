@@ -11,7 +11,18 @@ export interface ResolveTokenExpiryInput {
   expiresInDays?: number | null;
 }
 
-export type ResolveTokenExpiryResult = { ok: true; expiresAt: Date | null } | { ok: false; message: string };
+/** Why an expiry was refused, for callers that word it their own way (the web form names its own fields). */
+export type TokenExpiryRefusal =
+  | 'both'
+  | 'invalid_days'
+  | 'invalid_date'
+  | 'not_future'
+  | 'required'
+  | 'too_long';
+
+export type ResolveTokenExpiryResult =
+  | { ok: true; expiresAt: Date | null }
+  | { ok: false; reason: TokenExpiryRefusal; message: string };
 
 function plural(days: number): string {
   return days === 1 ? '1 day' : `${days} days`;
@@ -32,22 +43,31 @@ export function resolveTokenExpiry({
   const hasAbsolute = expiresAt !== undefined && expiresAt !== null;
   const hasRelative = expiresInDays !== undefined && expiresInDays !== null;
   if (hasAbsolute && hasRelative)
-    return { ok: false, message: 'Give either expiresAt or expiresInDays, not both.' };
+    return { ok: false, reason: 'both', message: 'Give either expiresAt or expiresInDays, not both.' };
 
   const maxDays = policy.maxTokenLifetimeDays;
   let expiry: Date;
   if (hasRelative) {
     if (!Number.isInteger(expiresInDays) || expiresInDays < 1) {
-      return { ok: false, message: 'expiresInDays must be a whole number of days, at least 1.' };
+      return {
+        ok: false,
+        reason: 'invalid_days',
+        message: 'expiresInDays must be a whole number of days, at least 1.',
+      };
     }
     expiry = new Date(now.getTime() + expiresInDays * DAY_MS);
   } else if (hasAbsolute) {
     expiry = typeof expiresAt === 'string' ? new Date(expiresAt) : new Date(expiresAt.getTime());
     if (Number.isNaN(expiry.getTime()))
-      return { ok: false, message: 'expiresAt must be an ISO 8601 date and time.' };
-    if (expiry.getTime() <= now.getTime()) return { ok: false, message: 'expiresAt must be in the future.' };
+      return { ok: false, reason: 'invalid_date', message: 'expiresAt must be an ISO 8601 date and time.' };
+    if (expiry.getTime() <= now.getTime())
+      return { ok: false, reason: 'not_future', message: 'expiresAt must be in the future.' };
   } else if (policy.requireExpiry) {
-    return { ok: false, message: "This organisation's policy requires tokens to have an expiry date." };
+    return {
+      ok: false,
+      reason: 'required',
+      message: "This organisation's policy requires tokens to have an expiry date.",
+    };
   } else if (maxDays !== null) {
     return { ok: true, expiresAt: new Date(now.getTime() + maxDays * DAY_MS) };
   } else {
@@ -57,6 +77,7 @@ export function resolveTokenExpiry({
   if (maxDays !== null && expiry.getTime() > now.getTime() + maxDays * DAY_MS) {
     return {
       ok: false,
+      reason: 'too_long',
       message: `This organisation's policy limits tokens to ${plural(maxDays)}; choose an earlier expiry.`,
     };
   }

@@ -5,7 +5,7 @@ export const ZListAuditLogsInputSchema = z
   .object({
     /** Entries made by this actor: a user id or a token id. */
     actor: z.string().min(1).max(100).optional(),
-    /** An action such as `token.created` or `member.role_changed`. */
+    /** An action such as `token.created`, or a family such as `token` (every `token.…` action). */
     action: z.string().min(1).max(100).optional(),
     /** Entries about this target id (a token, a user, the organisation…). */
     target: z.string().min(1).max(100).optional(),

@@ -31,7 +31,17 @@ export const ZDeleteTokenResponseSchema = z.void();
 
 export const ZGetTokenRequestSchema = ZTokenIdInputSchema;
 
-export const ZGetTokenResponseSchema = ZToken;
+/** The token object of §3, plus what a token's own page shows: its own limits and its rotation state. */
+export const ZGetTokenResponseSchema = ZToken.extend({
+  rateLimitPerMinute: z.number().int().nullable().describe("The token's own per-minute limit; null for none"),
+  rateLimitPerHour: z.number().int().nullable().describe("The token's own per-hour limit; null for none"),
+  previousSecretExpiresAt: z.iso
+    .datetime()
+    .nullable()
+    .describe(
+      'After a rotation with grace: until when the previous secret still works; null when it does not',
+    ),
+});
 
 export const ZListTokensRequestSchema = ZListTokensInput;
 
@@ -105,3 +115,6 @@ export const ZTokenUsageResponseSchema = z.object({
 });
 
 export type TTokenUsageResponse = z.infer<typeof ZTokenUsageResponseSchema>;
+
+export const ZEndGraceRequestSchema = ZTokenIdInputSchema;
+export const ZEndGraceResponseSchema = ZGetTokenResponseSchema;

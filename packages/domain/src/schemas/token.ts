@@ -84,7 +84,7 @@ export const ZListTokensInput = z.object({
   type: ZTokenType.optional(),
   subjectUserId: ZId('user').optional(),
   scope: ZScope.optional(),
-  q: z.string().trim().max(100).optional().describe('Text search in name and description'),
+  q: z.string().trim().max(100).optional().describe('Text search in name, description and prefix; or an id'),
   limit: z.number().int().min(1).max(100).default(20),
   cursor: z.string().min(1).max(500).optional(),
 });

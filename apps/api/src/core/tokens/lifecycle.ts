@@ -36,6 +36,7 @@ import {
   type TokenActor,
   type TokenCallOptions,
 } from './authority.ts';
+import { type TokenDetail, toTokenDetail } from './list.ts';
 
 /** Tells every API process to forget what it cached about the token. Call after the commit. */
 function publishTokenChange(services: Services, tokenId: string): Promise<void> {
@@ -255,4 +256,40 @@ export async function rotateToken(
     },
   );
   return { ...toTokenObject(row, now), token: secret };
+}
+
+/**
+ * Ends a rotation's grace period now: the previous secret is refused from this moment (every process within
+ * a second, as for a revoke). Without a previous secret still in its grace it changes nothing.
+ */
+export async function endRotationGrace(
+  services: Services,
+  actor: TokenActor,
+  input: { id: string },
+  options: TokenCallOptions = {},
+): Promise<TokenDetail> {
+  const { row, now } = await changeToken(
+    services,
+    actor,
+    input.id,
+    'token.updated',
+    options,
+    async (tx, current, _a, now) => {
+      const graceEnds = current.previousHash !== null ? current.previousHashExpiresAt : null;
+      if (graceEnds === null || graceEnds.getTime() <= now.getTime()) return { row: current, detail: null };
+      const updated = await mustUpdate(tx, current, {
+        previousHash: null,
+        previousHashExpiresAt: null,
+        updatedAt: now,
+      });
+      return {
+        row: updated,
+        detail: {
+          fields: ['previousSecret'],
+          before: { previousSecretExpiresAt: graceEnds.toISOString() },
+        },
+      };
+    },
+  );
+  return toTokenDetail(row, now);
 }

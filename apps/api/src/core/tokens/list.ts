@@ -1,4 +1,4 @@
-import { findTokenById, listTokenPage } from '@tollgate/db';
+import { findTokenById, listTokenPage, type TokenRow } from '@tollgate/db';
 import {
   CURSOR_MICROS,
   decodeCursor,
@@ -130,4 +130,36 @@ export interface RateLimitWindow {
   limit: number;
   remaining: number;
   reset: number;
+}
+
+/** What the web app's token page shows beyond the token object: the token's own limits and its rotation state. */
+export interface TokenDetail extends TToken {
+  /** The token's own limits (§6), lower than the organisation's; null where it has none. */
+  rateLimitPerMinute: number | null;
+  rateLimitPerHour: number | null;
+  /** After a rotation with grace: until when the previous secret still works; null when it does not. */
+  previousSecretExpiresAt: string | null;
+}
+
+export function toTokenDetail(row: TokenRow, now: Date): TokenDetail {
+  const graceEnds = row.previousHash !== null ? row.previousHashExpiresAt : null;
+  return {
+    ...toTokenObject(row, now),
+    rateLimitPerMinute: row.rateLimitPerMinute,
+    rateLimitPerHour: row.rateLimitPerHour,
+    previousSecretExpiresAt:
+      graceEnds !== null && graceEnds.getTime() > now.getTime() ? graceEnds.toISOString() : null,
+  };
+}
+
+/** One token the actor may see, with its own limits and rotation state (tokens.get). */
+export async function getTokenDetail(
+  services: Services,
+  actor: TokenActor,
+  input: { id: string },
+): Promise<TokenDetail> {
+  const authority = authorityOf(actor);
+  const row = await findTokenById(services.db, authority.organizationId, input.id);
+  if (!row || !canManage(authority, row)) throw notFound();
+  return toTokenDetail(row, services.clock.now());
 }

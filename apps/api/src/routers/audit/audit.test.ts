@@ -76,6 +76,13 @@ describe('audit.list', () => {
     const all = (await caller.audit.list({ limit: 100 })).data;
     const byAction = await caller.audit.list({ action: 'member.added' });
     expect(byAction.data.map((entry) => entry.action)).toEqual(['member.added']);
+    // A family: every member.… action; a part of a word is not one.
+    const byFamily = await caller.audit.list({ action: 'member', limit: 100 });
+    expect(byFamily.data.map((entry) => entry.action)).toEqual(
+      all.filter((entry) => entry.action.startsWith('member.')).map((entry) => entry.action),
+    );
+    expect(byFamily.data.length).toBeGreaterThan(1);
+    expect((await caller.audit.list({ action: 'memb' })).data).toEqual([]);
 
     const newcomerId = byAction.data[0]?.targetId ?? '';
     const byTarget = await caller.audit.list({ target: newcomerId });

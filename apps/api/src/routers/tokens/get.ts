@@ -1,5 +1,5 @@
 import { ZGetTokenRequestSchema, ZGetTokenResponseSchema } from '@tollgate/domain';
-import { getToken } from '../../core/tokens.ts';
+import { getTokenDetail } from '../../core/tokens.ts';
 import { protectedProcedure } from '../../trpc/procedures.ts';
 import { getTokenMeta } from './tokens.types.ts';
 
@@ -7,4 +7,4 @@ export const getTokenProcedure = protectedProcedure
   .meta(getTokenMeta)
   .input(ZGetTokenRequestSchema)
   .output(ZGetTokenResponseSchema)
-  .query(({ ctx, input }) => getToken(ctx.services, ctx.principal, input));
+  .query(({ ctx, input }) => getTokenDetail(ctx.services, ctx.principal, input));

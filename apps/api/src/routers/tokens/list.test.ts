@@ -95,6 +95,14 @@ describe('list filters', () => {
     expect(idsOf(page)).toEqual(keys.map((key) => ids[key]));
   });
 
+  it('finds a token by its displayed prefix or its exact id (what a leak report gives), not by part of an id', async () => {
+    const service = await admin.tokens.get({ id: ids.service as string });
+    expect(idsOf(await admin.tokens.list({ q: service.prefix }))).toEqual([ids.service]);
+    expect(idsOf(await admin.tokens.list({ q: service.prefix.slice(4) }))).toEqual([ids.service]);
+    expect(idsOf(await admin.tokens.list({ q: ids.member as string }))).toEqual([ids.member]);
+    expect(idsOf(await admin.tokens.list({ q: (ids.member as string).slice(0, 10) }))).toEqual([]);
+  });
+
   it('refuses unknown scopes and statuses in filters', async () => {
     expect(await codeOf(admin.tokens.list({ scope: 'wiki:admin' as never }))).toBe('VALIDATION_FAILED');
     expect(await codeOf(admin.tokens.list({ status: 'paused' as never }))).toBe('VALIDATION_FAILED');

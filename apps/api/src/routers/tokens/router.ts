@@ -2,6 +2,7 @@ import { router } from '../../trpc/init.ts';
 import { createTokenProcedure } from './create.ts';
 import { deactivateTokenProcedure } from './deactivate.ts';
 import { deleteTokenProcedure } from './delete.ts';
+import { endGraceProcedure } from './end-grace.ts';
 import { getTokenProcedure } from './get.ts';
 import { listTokensProcedure } from './list.ts';
 import { reactivateTokenProcedure } from './reactivate.ts';
@@ -22,6 +23,7 @@ export const tokensRouter = router({
   revoke: revokeTokenProcedure,
   delete: deleteTokenProcedure,
   rotate: rotateTokenProcedure,
+  endGrace: endGraceProcedure,
   self: selfTokenProcedure,
   usage: tokenUsageProcedure,
 });

@@ -212,7 +212,7 @@ describe('update', () => {
       // Canonical and deduplicated: what will actually be matched.
       ipAllowlist: ['10.0.0.0/8', '2001:db8::1'],
     });
-    expect(await member.tokens.get({ id })).toEqual(updated);
+    expect(await member.tokens.get({ id })).toMatchObject(updated);
     const [, entry] = await auditOf(id);
     expect(entry?.action).toBe('token.updated');
     expect(entry?.detail).toMatchObject({
@@ -302,6 +302,54 @@ describe('who sees and manages which tokens', () => {
     }
     expect((await member.tokens.get({ id })).status).toBe('active');
     expect((await auditOf(id)).map((e) => e.action)).toEqual(['token.created']);
+  });
+});
+
+describe('tokens.get: own limits and rotation state; tokens.endGrace', () => {
+  const HOUR = 3_600;
+  it('shows the previous secret valid until the grace ends, and "end grace" refuses it at once', async () => {
+    const { id, token } = await harness.issueToken({
+      organizationId: org.id,
+      subjectUserId: org.users.member.id,
+      scopes: ['wiki:read'],
+      rateLimitPerMinute: 10,
+    });
+    const before = await member.tokens.get({ id });
+    expect(before).toMatchObject({
+      rateLimitPerMinute: 10,
+      rateLimitPerHour: null,
+      previousSecretExpiresAt: null,
+    });
+
+    const rotated = await member.tokens.rotate({
+      id,
+      gracePeriodSeconds: HOUR,
+    });
+    const graceEnds = new Date(harness.clock.now().getTime() + HOUR * 1000).toISOString();
+    expect((await member.tokens.get({ id })).previousSecretExpiresAt).toBe(graceEnds);
+    const old = harness.callerWithToken(token);
+    expect(await codeOf(old.tokens.self())).toBe('OK');
+
+    const ended = await member.tokens.endGrace({ id });
+    expect(ended.previousSecretExpiresAt).toBeNull();
+    expect((await member.tokens.get({ id })).previousSecretExpiresAt).toBeNull();
+    expect(await codeOf(old.tokens.self())).toBe('INVALID_TOKEN');
+    expect(await codeOf(harness.callerWithToken(rotated.token).tokens.self())).toBe('OK');
+    const actions = (await auditOf(id)).map((entry) => entry.action);
+    expect(actions.at(-1)).toBe('token.updated');
+    // Nothing left to end: no change, no audit entry.
+    await member.tokens.endGrace({ id });
+    expect((await auditOf(id)).length).toBe(actions.length);
+  });
+
+  it('a viewer cannot end the grace of a token (tokens:write)', async () => {
+    const { id } = await harness.issueToken({
+      organizationId: org.id,
+      type: 'service',
+      scopes: ['wiki:read'],
+    });
+    const viewer = await callerAs(harness, org, 'viewer');
+    expect(await codeOf(viewer.tokens.endGrace({ id }))).toBe('INSUFFICIENT_SCOPE');
   });
 });
 

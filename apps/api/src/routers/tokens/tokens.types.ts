@@ -109,3 +109,14 @@ export const tokenUsageMeta = {
     tags: [TOKENS_TAG],
   },
 } satisfies ProcedureMeta;
+
+/** "End grace now" on a token's page: the previous secret of a rotation is refused from this moment. */
+export const endGraceMeta = {
+  scope: 'tokens:write',
+  rest: {
+    method: 'POST',
+    path: '/tokens/{id}/end-grace',
+    summary: "End a rotation's grace now: the previous secret is refused at once, everywhere",
+    tags: [TOKENS_TAG],
+  },
+} satisfies ProcedureMeta;
