@@ -8,6 +8,7 @@ import * as createRateLimits from './2026_11_23_000600_create_rate_limits.ts';
 import * as createServerSecrets from './2026_11_23_000700_create_server_secrets.ts';
 import * as addAuditRequestId from './2026_11_24_000100_add_audit_request_id.ts';
 import * as addTokenRevokedReason from './2026_12_03_000100_add_token_revoked_reason.ts';
+import * as createTokenSecrets from './2026_12_03_000200_create_token_secrets.ts';
 
 /**
  * Every migration, by name. A static record rather than a directory scan, so that it survives any bundler.
@@ -23,4 +24,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '2026_11_23_000700_create_server_secrets': createServerSecrets,
   '2026_11_24_000100_add_audit_request_id': addAuditRequestId,
   '2026_12_03_000100_add_token_revoked_reason': addTokenRevokedReason,
+  '2026_12_03_000200_create_token_secrets': createTokenSecrets,
 };

@@ -22,6 +22,7 @@ export * from './repositories/product.ts';
 export * from './repositories/seed.ts';
 export * from './repositories/sessions.ts';
 export * from './repositories/token-admin.ts';
+export * from './repositories/token-families.ts';
 export * from './repositories/verification.ts';
 export * from './repositories/webhooks.ts';
 export * from './repositories/wiki.ts';

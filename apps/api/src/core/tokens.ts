@@ -7,6 +7,7 @@ import {
   findTokenByIdForUpdate,
   insertToken,
   listTokenPage,
+  retireTokenSecrets,
   revokeTokenIfNotRevoked,
   type TokenRow,
   type TokenUpdate,
@@ -48,6 +49,7 @@ import type { Services } from '../services.ts';
 import type { Principal, RequestInfo } from '../trpc/context.ts';
 import { enqueueWebhookEvent } from '../webhooks/outbox.ts';
 import { publishAfterCommit } from './publish.ts';
+import { secretsRetiredByRotation } from './token-families.ts';
 import { toTokenObject } from './token-object.ts';
 
 export { toTokenObject } from './token-object.ts';
@@ -658,6 +660,7 @@ export async function rotateToken(
       secret = fresh.token;
       const graceEnds =
         input.gracePeriodSeconds > 0 ? new Date(now.getTime() + input.gracePeriodSeconds * 1000) : null;
+      await retireTokenSecrets(tx, secretsRetiredByRotation(current, now, graceEnds));
       const updated = await mustUpdate(tx, current, {
         hash: fresh.hash,
         prefix: fresh.prefix,

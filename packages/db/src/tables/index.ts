@@ -2,6 +2,7 @@ import type { AuditLogsTable } from './audit.ts';
 import type { MembershipsTable, OrganizationsTable, SessionsTable, UsersTable } from './identity.ts';
 import type { CreditLedgerTable, RepositoriesTable, ReviewsTable, WikiPagesTable } from './product.ts';
 import type { RateLimitsTable } from './rate-limits.ts';
+import type { TokenReuseReportsTable, TokenSecretsTable } from './token-secrets.ts';
 import type { TokensTable, TokenUsageDailyTable } from './tokens.ts';
 import type {
   WebhookDeliveriesTable,
@@ -16,6 +17,7 @@ export type { JsonArray, JsonObject, JsonPrimitive, JsonValue } from './json.ts'
 export { jsonb } from './json.ts';
 export type * from './product.ts';
 export type * from './rate-limits.ts';
+export type * from './token-secrets.ts';
 export type * from './tokens.ts';
 export type * from './webhooks.ts';
 
@@ -30,6 +32,8 @@ export interface Database {
   sessions: SessionsTable;
   tokens: TokensTable;
   tokenUsageDaily: TokenUsageDailyTable;
+  tokenSecrets: TokenSecretsTable;
+  tokenReuseReports: TokenReuseReportsTable;
   auditLogs: AuditLogsTable;
   repositories: RepositoriesTable;
   reviews: ReviewsTable;

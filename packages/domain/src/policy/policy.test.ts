@@ -24,6 +24,7 @@ describe('DEFAULT_POLICY', () => {
       requireExpiry: false,
       apiAccess: 'tokens_and_sessions',
       allowedIpRanges: [],
+      revokeOnReuse: false,
     });
     expect(ZOrganizationPolicy.parse(DEFAULT_POLICY)).toEqual(DEFAULT_POLICY);
   });
@@ -76,6 +77,8 @@ describe('resolvePolicy', () => {
     ],
     ['an explicit null lifetime', { maxTokenLifetimeDays: null }, {}],
     ['IP ranges', { allowedIpRanges: ['10.0.0.0/8'] }, { allowedIpRanges: ['10.0.0.0/8'] }],
+    ['revokeOnReuse', { revokeOnReuse: true }, { revokeOnReuse: true }],
+    ['a revokeOnReuse that is not a boolean', { revokeOnReuse: 'yes' }, {}],
   ])('merges %s over the defaults', (_label, stored, expected) => {
     expect(resolvePolicy(stored)).toEqual({ ...DEFAULT_POLICY, ...expected });
   });

@@ -29,6 +29,8 @@ export const ZOrganizationPolicy = z.object({
   apiAccess: ZApiAccess,
   /** Organisation-wide IP allowlist, intersected with each token's; empty = any. */
   allowedIpRanges: z.array(ZIpRange).max(100),
+  /** Whether a rotated-away secret presented after its grace revokes its token (reason `reuse`, §12). */
+  revokeOnReuse: z.boolean(),
 });
 
 export type TOrganizationPolicy = z.infer<typeof ZOrganizationPolicy>;
@@ -45,6 +47,7 @@ export const DEFAULT_POLICY: Readonly<TOrganizationPolicy> = Object.freeze<TOrga
   requireExpiry: false,
   apiAccess: 'tokens_and_sessions',
   allowedIpRanges: [],
+  revokeOnReuse: false,
 });
 
 function fieldOr<T>(schema: z.ZodType<T>, value: unknown, fallback: T): T {
@@ -74,5 +77,6 @@ export function resolvePolicy(stored: unknown): TOrganizationPolicy {
     allowedIpRanges: fieldOr(ZOrganizationPolicy.shape.allowedIpRanges, source.allowedIpRanges, [
       ...DEFAULT_POLICY.allowedIpRanges,
     ]),
+    revokeOnReuse: fieldOr(z.boolean(), source.revokeOnReuse, DEFAULT_POLICY.revokeOnReuse),
   };
 }

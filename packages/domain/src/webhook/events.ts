@@ -13,6 +13,8 @@ export const WEBHOOK_EVENTS = {
   'token.deleted': 'A token was deleted',
   'token.rotated': 'A token got a new secret',
   'token.expiring': 'A token expires within 7 days (sent once per token)',
+  'token.reuse_detected':
+    'A rotated-away secret of a token was presented after its grace period (at most once per token and hour)',
   'member.added': 'A member joined the organisation',
   'member.removed': 'A member was removed from the organisation',
   'member.role_changed': 'A member’s role changed',

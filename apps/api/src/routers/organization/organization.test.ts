@@ -78,6 +78,7 @@ describe('organization.update', () => {
     [{ policy: { tokenUseRoles: ['owner', 'owner'] } }, 'policy.tokenUseRoles'],
     [{ policy: { tokenCreateRoles: ['superuser'] } }, 'policy.tokenCreateRoles.0'],
     [{ policy: { allowedIpRanges: ['10.0.0.0/33'] } }, 'policy.allowedIpRanges.0'],
+    [{ policy: { revokeOnReuse: 'yes' } }, 'policy.revokeOnReuse'],
     [{ name: '' }, 'name'],
     [{}, ''],
   ])('refuses %j with VALIDATION_FAILED naming %s', async (input, path) => {

@@ -312,7 +312,7 @@ describe('webhooks.list and webhooks.events paginate', () => {
       });
     }
     const first = await owner.webhooks.events({ limit: 2 });
-    expect(first.catalogue).toHaveLength(15);
+    expect(first.catalogue).toHaveLength(16);
     expect(first.catalogue[0]).toEqual({ type: 'token.created', description: expect.any(String) });
     expect(first.data.map((event) => event.data)).toEqual([{ n: 2 }, { n: 1 }]);
     const second = await owner.webhooks.events({ limit: 2, cursor: first.nextCursor ?? '' });
