@@ -8,6 +8,7 @@ import { reactivateTokenProcedure } from './reactivate.ts';
 import { revokeTokenProcedure } from './revoke.ts';
 import { rotateTokenProcedure } from './rotate.ts';
 import { selfTokenProcedure } from './self.ts';
+import { selfRotateTokenProcedure } from './self-rotate.ts';
 import { updateTokenProcedure } from './update.ts';
 import { tokenUsageProcedure } from './usage.ts';
 
@@ -23,5 +24,6 @@ export const tokensRouter = router({
   delete: deleteTokenProcedure,
   rotate: rotateTokenProcedure,
   self: selfTokenProcedure,
+  selfRotate: selfRotateTokenProcedure,
   usage: tokenUsageProcedure,
 });
