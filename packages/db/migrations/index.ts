@@ -9,6 +9,7 @@ import * as createServerSecrets from './2026_11_23_000700_create_server_secrets.
 import * as addAuditRequestId from './2026_11_24_000100_add_audit_request_id.ts';
 import * as addTokenRevokedReason from './2026_12_03_000100_add_token_revoked_reason.ts';
 import * as createTokenSecrets from './2026_12_03_000200_create_token_secrets.ts';
+import * as addTokenLastUsedIps from './2026_12_03_000300_add_token_last_used_ips.ts';
 
 /**
  * Every migration, by name. A static record rather than a directory scan, so that it survives any bundler.
@@ -25,4 +26,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '2026_11_24_000100_add_audit_request_id': addAuditRequestId,
   '2026_12_03_000100_add_token_revoked_reason': addTokenRevokedReason,
   '2026_12_03_000200_create_token_secrets': createTokenSecrets,
+  '2026_12_03_000300_add_token_last_used_ips': addTokenLastUsedIps,
 };

@@ -36,6 +36,7 @@ function row(overrides: Partial<TokenVerificationRow> = {}): TokenVerificationRo
     environment: null,
     lastUsedAt: null,
     lastUsedIp: null,
+    lastUsedIps: [],
     prefix: 'tgp_abcdefgh',
     expiryNotifiedAt: null,
     createdAt: new Date('2029-12-01T00:00:00Z'),

@@ -158,7 +158,7 @@ async function verifyTokenHash(
     );
   }
 
-  services.usage.record(record.tokenId, record.organizationId, ip, now);
+  services.usage.record(record.tokenId, record.organizationId, ip, now, request?.userAgent ?? null);
   return { token: record, rateLimit };
 }
 

@@ -48,6 +48,7 @@ import type { RateLimitWindowName } from '../ratelimit/config.ts';
 import type { Services } from '../services.ts';
 import type { Principal, RequestInfo } from '../trpc/context.ts';
 import { enqueueWebhookEvent } from '../webhooks/outbox.ts';
+import { withLatestAddress } from './last-used-ips.ts';
 import { publishAfterCommit } from './publish.ts';
 import { secretsRetiredByRotation } from './token-families.ts';
 import { toTokenObject } from './token-object.ts';
@@ -696,7 +697,10 @@ function isoStringOf(at: Date): string {
  * object, active (it has just passed every check of §3), with lastUsedAt/lastUsedIp being this very request,
  * its effective scopes, the lower of the organisation's and the token's limits, and the live counters.
  */
-export function getSelfToken(verification: Verification, use: { at: Date; ip: string }): SelfToken {
+export function getSelfToken(
+  verification: Verification,
+  use: { at: Date; ip: string; userAgent?: string | null },
+): SelfToken {
   const { token, rateLimit } = verification;
   const windows = {} as Record<RateLimitWindowName, RateLimitWindow>;
   for (const window of rateLimit.windows) {
@@ -711,6 +715,7 @@ export function getSelfToken(verification: Verification, use: { at: Date; ip: st
     status: 'active',
     lastUsedAt: isoStringOf(use.at),
     lastUsedIp: use.ip,
+    lastUsedIps: withLatestAddress(token.tokenObject.lastUsedIps, use),
     effectiveScopes: token.effectiveScopes as Scope[],
     rateLimits: token.limits,
     rateLimit: windows,

@@ -12,6 +12,7 @@ const POLICY = {
   tokenCreateRoles: ['owner', 'admin', 'member'] as const,
   apiAccess: 'tokens_and_sessions' as const,
   allowedIpRanges: [],
+  revokeOnReuse: false,
 };
 
 function setup(props: Partial<Parameters<typeof CreateTokenFormView>[0]> = {}) {
