@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { ROLES, type Role, TIER_NAMES, type Tier } from '@tollgate/domain';
+import { parseTokenScan, TOKEN_SCAN_SPEC, type TokenScanCommand } from './token-scan.ts';
 
 /** A mistake in how the command was typed: the CLI prints one line and exits 2. */
 export class UsageError extends Error {
@@ -136,6 +137,7 @@ export const COMMANDS = [
     details: [JSON_DETAIL],
     maxPositionals: 1,
   },
+  TOKEN_SCAN_SPEC,
 ] as const satisfies readonly CommandSpec[];
 
 export type CommandName = (typeof COMMANDS)[number]['name'];
@@ -169,7 +171,8 @@ export type ParsedCommand =
       ipAllowlist: string[];
     }
   | { command: 'token list'; json: boolean; org: string }
-  | { command: 'token revoke'; json: boolean; id: string };
+  | { command: 'token revoke'; json: boolean; id: string }
+  | TokenScanCommand;
 
 export type ParseResult = { kind: 'run'; parsed: ParsedCommand } | { kind: 'help'; text: string };
 
@@ -381,6 +384,8 @@ export function parseCommandLine(argv: readonly string[]): ParseResult {
       if (id === undefined || id.trim() === '') return fail('Missing the token id');
       return { kind: 'run', parsed: { command: 'token revoke', json, id } };
     }
+    case 'token scan':
+      return { kind: 'run', parsed: parseTokenScan(positionals, values) };
   }
   // Every command of COMMANDS has its case above.
   throw new Error(`unhandled command ${spec.name}`);

@@ -24,6 +24,7 @@ import type { Services } from '../services.ts';
 import type { ParsedCommand, PasswordSource } from './args.ts';
 import { formatCreatedToken, formatTokenList } from './format.ts';
 import type { CliIo } from './run.ts';
+import { runTokenScan } from './token-scan.ts';
 
 /** The operator running the CLI: Tollgate itself, recorded as `system` in the audit log. */
 const SYSTEM: SystemActor = { kind: 'system' };
@@ -198,5 +199,8 @@ export async function runCommand(services: Services, command: ParsedCommand, io:
       print(command.json, token, () => `Revoked token "${token.name}" (${token.id}, ${token.prefix}…).`);
       return;
     }
+
+    case 'token scan':
+      return runTokenScan(services, command, io);
   }
 }
