@@ -431,6 +431,12 @@ describe('the REST facade under generated requests from its OpenAPI document', (
             });
             statuses.set(response.statusCode, (statuses.get(response.statusCode) ?? 0) + 1);
             checkResponse(response);
+            // Self-rotate retired the fuzzing token's secret: go on with the new one.
+            if (operation.path === '/tokens/self/rotate' && response.statusCode === 200) {
+              const renewed = (response.json() as { token: string }).token;
+              if (generated.auth === 'full') fullToken = renewed;
+              else if (generated.auth === 'narrow') narrowToken = renewed;
+            }
             // A policy change could lock the fuzzing tokens out (an IP allowlist, tokens_only): put it back.
             if (operation.path === '/organization' && response.statusCode === 200) {
               await h.services.db

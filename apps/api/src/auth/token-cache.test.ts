@@ -36,6 +36,7 @@ function row(overrides: Partial<TokenVerificationRow> = {}): TokenVerificationRo
     environment: null,
     lastUsedAt: null,
     lastUsedIp: null,
+    lastUsedIps: [],
     prefix: 'tgp_abcdefgh',
     expiryNotifiedAt: null,
     expiryNoticeDays: null,

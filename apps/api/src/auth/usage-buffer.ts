@@ -1,4 +1,10 @@
-import { type Executor, recordTokenUsage, type TokenUsageEntry } from '@tollgate/db';
+import {
+  type Executor,
+  LAST_USED_IPS_KEPT,
+  recordTokenUsage,
+  type TokenAddressUse,
+  type TokenUsageEntry,
+} from '@tollgate/db';
 import { normalizeIpAddress } from '@tollgate/domain';
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.ts';
@@ -23,6 +29,36 @@ interface TokenUsage {
   days: Map<string, number>;
   lastUsedAtMs: number;
   lastUsedIp: string;
+  /** The distinct client addresses of the batch (at most LAST_USED_IPS_KEPT, the latest), for lastUsedIps. */
+  addresses: Map<string, AddressUse>;
+}
+
+interface AddressUse {
+  atMs: number;
+  userAgent: string | null;
+}
+
+/** Notes a use of `ip` in a token's addresses, keeping the newest LAST_USED_IPS_KEPT distinct ones. */
+function noteAddress(addresses: Map<string, AddressUse>, ip: string, atMs: number, userAgent: string | null) {
+  const known = addresses.get(ip);
+  if (known !== undefined) {
+    if (atMs >= known.atMs) {
+      known.atMs = atMs;
+      known.userAgent = userAgent;
+    }
+    return;
+  }
+  addresses.set(ip, { atMs, userAgent });
+  if (addresses.size <= LAST_USED_IPS_KEPT) return;
+  let oldest: string | undefined;
+  let oldestMs = Number.POSITIVE_INFINITY;
+  for (const [address, use] of addresses) {
+    if (use.atMs < oldestMs) {
+      oldest = address;
+      oldestMs = use.atMs;
+    }
+  }
+  if (oldest !== undefined) addresses.delete(oldest);
 }
 
 const DAY_MS = 86_400_000;
@@ -79,7 +115,13 @@ export class UsageBuffer {
   }
 
   /** Counts one request made with a token. In memory only; cheap enough for every request. */
-  record(tokenId: string, organizationId: string, ip: string, at: Date = this.#clock.now()): void {
+  record(
+    tokenId: string,
+    organizationId: string,
+    ip: string,
+    at: Date = this.#clock.now(),
+    userAgent: string | null = null,
+  ): void {
     const atMs = at.getTime();
     const day = this.#dayOf(atMs);
     const usage = this.#pending.get(tokenId);
@@ -97,6 +139,7 @@ export class UsageBuffer {
         days: new Map([[day, 1]]),
         lastUsedAtMs: atMs,
         lastUsedIp: ip,
+        addresses: new Map([[ip, { atMs, userAgent }]]),
       });
       return;
     }
@@ -105,6 +148,7 @@ export class UsageBuffer {
       usage.lastUsedAtMs = atMs;
       usage.lastUsedIp = ip;
     }
+    noteAddress(usage.addresses, ip, atMs, userAgent);
   }
 
   /** Writes everything buffered so far. Never throws: a failure is logged and the counts are kept. */
@@ -137,7 +181,7 @@ export class UsageBuffer {
     this.#pending = new Map();
     this.#pendingOnly = 0;
     try {
-      await recordTokenUsage(this.#db, toEntries(batch));
+      await recordTokenUsage(this.#db, toEntries(batch), toAddresses(batch));
       this.lastFlushAtMs = Date.now();
       this.#writing = null;
       this.#pendingOnly = this.#pending.size;
@@ -185,6 +229,7 @@ export class UsageBuffer {
         earlier.lastUsedAtMs = later.lastUsedAtMs;
         earlier.lastUsedIp = later.lastUsedIp;
       }
+      for (const [ip, use] of later.addresses) noteAddress(earlier.addresses, ip, use.atMs, use.userAgent);
     }
     this.#pending = batch;
   }
@@ -196,6 +241,21 @@ export class UsageBuffer {
     }
     return this.#day;
   }
+}
+
+/** The batch's client addresses in canonical form; two spellings of one address count as one, the later use. */
+function toAddresses(batch: Map<string, TokenUsage>): TokenAddressUse[] {
+  const uses: TokenAddressUse[] = [];
+  for (const [tokenId, usage] of batch) {
+    const canonical = new Map<string, AddressUse>();
+    for (const [ip, use] of usage.addresses) {
+      noteAddress(canonical, normalizeIpAddress(ip) ?? ip, use.atMs, use.userAgent);
+    }
+    for (const [ip, use] of canonical) {
+      uses.push({ tokenId, ip, lastUsedAt: new Date(use.atMs), userAgent: use.userAgent });
+    }
+  }
+  return uses;
 }
 
 function toEntries(batch: Map<string, TokenUsage>): TokenUsageEntry[] {

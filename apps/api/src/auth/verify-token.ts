@@ -1,5 +1,7 @@
 import { findTokenForVerification, findTokenHashById } from '@tollgate/db';
 import { parseToken, type Scope, TollgateError } from '@tollgate/domain';
+import { rotatedSecretError } from '../core/token-families.ts';
+import { reportRetiredSecret } from '../core/token-reuse.ts';
 import { knownTollgateError } from '../errors.ts';
 import {
   assertFailedAuthAllowed,
@@ -27,14 +29,20 @@ export interface VerifyTokenInput {
   ip: string;
   /** The scope the procedure requires; null for "any valid token" (e.g. whoami). */
   requiredScope: Scope | null;
-  /** Where the rate-limit headers go (the request's setHeader); absent: counted without headers. */
-  request?: { setHeader: SetHeader };
+  /**
+   * Where the rate-limit headers go (the request's setHeader), and its user agent for the audit entry of a
+   * reused secret (§12); absent: counted without headers.
+   */
+  request?: VerificationRequest;
 }
 
-type VerificationServices = Pick<
-  Services,
-  'env' | 'db' | 'clock' | 'tokenCache' | 'usage' | 'rateLimits' | 'metrics'
->;
+/** The request being verified, as far as verification needs it. */
+interface VerificationRequest {
+  setHeader: SetHeader;
+  userAgent?: string | null;
+}
+
+type VerificationServices = Services;
 
 const BEARER = /^Bearer[ \t]+(\S+)[ \t]*$/i;
 
@@ -104,7 +112,7 @@ async function verifyTokenHash(
   hash: string,
   ip: string,
   requiredScope: Scope | null,
-  request: { setHeader: SetHeader } | undefined,
+  request: VerificationRequest | undefined,
   /** The cache lookup the caller already made, and when; absent: looked up here. */
   seen?: { now: Date; cached: CachedToken | null | undefined },
 ): Promise<Verification> {
@@ -113,17 +121,18 @@ async function verifyTokenHash(
   // The warm path stays synchronous; only a miss waits for the database.
   const cached = seen ? seen.cached : services.tokenCache.get(hash, nowMs);
   const record =
-    cached === undefined ? await services.tokenCache.resolve(hash, () => loadToken(services, hash)) : cached;
+    cached === undefined
+      ? await services.tokenCache.resolve(hash, () => loadToken(services, hash, ip, request))
+      : cached;
   if (!record) throw new TollgateError('INVALID_TOKEN');
 
   if (record.revoked) throw new TollgateError('TOKEN_REVOKED');
   if (!record.active) throw new TollgateError('TOKEN_INACTIVE');
   if (record.expiresAtMs !== null && record.expiresAtMs <= nowMs) throw new TollgateError('TOKEN_EXPIRED');
   if (record.graceEndsAtMs !== null && record.graceEndsAtMs <= nowMs) {
-    throw new TollgateError(
-      'INVALID_TOKEN',
-      'The API token is not valid: it was rotated and its grace period has ended. Use the new token.',
-    );
+    // A retired secret (§12), still the token's previous one: reported as reuse, like an older one.
+    await reportRetiredSecret(services, hash, { ip, userAgent: request?.userAgent ?? null });
+    throw rotatedSecretError();
   }
   if (!record.isMember) {
     throw new TollgateError(
@@ -149,13 +158,24 @@ async function verifyTokenHash(
     );
   }
 
-  services.usage.record(record.tokenId, record.organizationId, ip, now);
+  services.usage.record(record.tokenId, record.organizationId, ip, now, request?.userAgent ?? null);
   return { token: record, rateLimit };
 }
 
-async function loadToken(services: VerificationServices, hash: string): Promise<CachedToken | undefined> {
+async function loadToken(
+  services: VerificationServices,
+  hash: string,
+  ip: string,
+  request: VerificationRequest | undefined,
+): Promise<CachedToken | undefined> {
   const row = await findTokenForVerification(services.db, hash);
-  return row && compileCachedToken(row, hash);
+  if (row) return compileCachedToken(row, hash);
+  // Not a current or previous secret: a retired one of a token's family (§12) is refused as rotated and
+  // reported, not cached as unknown, so that each presentation is audited and answered the same way.
+  if (await reportRetiredSecret(services, hash, { ip, userAgent: request?.userAgent ?? null })) {
+    throw rotatedSecretError();
+  }
+  return undefined;
 }
 
 /**

@@ -22,6 +22,7 @@ export type TokenObjectFields = Pick<
   | 'revokedReason'
   | 'lastUsedAt'
   | 'lastUsedIp'
+  | 'lastUsedIps'
   | 'subjectUserId'
   | 'createdByUserId'
   | 'createdAt'
@@ -50,6 +51,11 @@ export function toTokenObject(row: TokenObjectFields, now: Date): TToken {
     revokedReason: row.revokedReason,
     lastUsedAt: iso(row.lastUsedAt),
     lastUsedIp: row.lastUsedIp,
+    lastUsedIps: row.lastUsedIps.map((use) => ({
+      ip: use.ip,
+      lastUsedAt: new Date(use.lastUsedAt).toISOString(),
+      userAgent: use.userAgent,
+    })),
     subjectUserId: row.subjectUserId,
     createdByUserId: row.createdByUserId,
     createdAt: row.createdAt.toISOString(),

@@ -3,6 +3,7 @@
 export { toTokenObject } from './token-object.ts';
 export type { SystemActor, TokenActor, TokenCallOptions } from './tokens/authority.ts';
 export { createToken } from './tokens/create.ts';
+export type { TokenDetail } from './tokens/detail.ts';
 export {
   deleteToken,
   endRotationGrace,
@@ -18,6 +19,5 @@ export {
   listTokens,
   type RateLimitWindow,
   type SelfToken,
-  type TokenDetail,
   type TokenPage,
 } from './tokens/list.ts';

@@ -14,6 +14,7 @@ const POLICY = {
   apiAccess: 'tokens_and_sessions' as const,
   allowedIpRanges: [],
   expiryNoticeDays: [30, 7, 1],
+  revokeOnReuse: false,
 };
 
 function setup(props: Partial<Parameters<typeof CreateTokenFormView>[0]> = {}) {

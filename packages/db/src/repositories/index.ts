@@ -8,6 +8,7 @@ export * from './repositories.ts';
 export * from './reviews.ts';
 export * from './server-secrets.ts';
 export * from './sessions.ts';
+export * from './token-families.ts';
 export * from './tokens.ts';
 export * from './users.ts';
 export * from './webhooks.ts';

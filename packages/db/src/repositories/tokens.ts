@@ -41,6 +41,17 @@ export async function findTokenById(
     .executeTakeFirst();
 }
 
+/** A client address a token was used from, with its latest use in the batch (§3 lastUsedIps). */
+export interface TokenAddressUse {
+  tokenId: string;
+  ip: string;
+  lastUsedAt: Date;
+  userAgent: string | null;
+}
+
+/** How many distinct addresses a token's lastUsedIps keeps. */
+export const LAST_USED_IPS_KEPT = 5;
+
 /**
  * The current hash of the organisation's token: what verifying a request made as the token by its id (the
  * playground) looks up in place of a secret. undefined for an unknown id or another organisation's token.
@@ -400,11 +411,16 @@ export interface TokenUsageEntry {
 
 /**
  * Writes a batch of buffered usage (see TokenUsageEntry) in ONE statement, whatever its size: request counts
- * are added to token_usage_daily and each token's lastUsedAt/lastUsedIp move forward (never back), through
+ * are added to token_usage_daily, each token's lastUsedAt/lastUsedIp move forward (never back) and its
+ * lastUsedIps takes in the batch's `addresses` (the newest LAST_USED_IPS_KEPT distinct ones stay), through
  * a data-modifying CTE, so the batch is atomic without a transaction. Usage of tokens deleted meanwhile is
  * dropped. Entries may repeat a token and day; they are summed.
  */
-export async function recordTokenUsage(db: Executor, entries: readonly TokenUsageEntry[]): Promise<void> {
+export async function recordTokenUsage(
+  db: Executor,
+  entries: readonly TokenUsageEntry[],
+  addresses: readonly TokenAddressUse[] = [],
+): Promise<void> {
   if (entries.length === 0) return;
   const daily = new Map<string, { tokenId: string; organizationId: string; day: string; count: number }>();
   const lastUse = new Map<string, { lastUsedAt: Date; lastUsedIp: string | null }>();
@@ -439,14 +455,51 @@ export async function recordTokenUsage(db: Executor, entries: readonly TokenUsag
       do update set request_count = token_usage_daily.request_count + excluded.request_count
       returning 1
     )
+    , addresses as (
+      select * from unnest(
+        ${addresses.map((use) => use.tokenId)}::text[],
+        ${addresses.map((use) => use.ip)}::text[],
+        ${addresses.map((use) => use.lastUsedAt.toISOString())}::timestamptz[],
+        ${addresses.map((use) => use.userAgent)}::text[]
+      ) as a (token_id, ip, last_used_at, user_agent)
+    )
     update tokens as t
-    set last_used_at = u.last_used_at, last_used_ip = u.last_used_ip
+    set
+      last_used_at = greatest(t.last_used_at, u.last_used_at),
+      last_used_ip = case
+        when t.last_used_at is null or t.last_used_at < u.last_used_at then u.last_used_ip
+        else t.last_used_ip
+      end,
+      -- The stored addresses and the batch's: the latest use of each address, the newest few of them.
+      last_used_ips = (
+        select coalesce(
+          jsonb_agg(
+            jsonb_build_object('ip', n.ip, 'lastUsedAt', n.last_used_at, 'userAgent', n.user_agent)
+            order by n.last_used_at desc, n.ip
+          ),
+          '[]'::jsonb
+        )
+        from (
+          select * from (
+            select distinct on (c.ip) c.ip, c.last_used_at, c.user_agent
+            from (
+              select e ->> 'ip' as ip, (e ->> 'lastUsedAt')::timestamptz as last_used_at, e ->> 'userAgent' as user_agent
+              from jsonb_array_elements(t.last_used_ips) as e
+              union all
+              select a.ip, a.last_used_at, a.user_agent from addresses as a where a.token_id = t.id
+            ) as c
+            order by c.ip, c.last_used_at desc
+          ) as d
+          order by d.last_used_at desc, d.ip
+          limit ${sql.lit(LAST_USED_IPS_KEPT)}
+        ) as n
+      )
     from unnest(
       ${tokenIds}::text[],
       ${latest.map((use) => use.lastUsedAt.toISOString())}::timestamptz[],
       ${latest.map((use) => use.lastUsedIp)}::text[]
     ) as u (token_id, last_used_at, last_used_ip)
-    where t.id = u.token_id and (t.last_used_at is null or t.last_used_at < u.last_used_at)
+    where t.id = u.token_id
   `.execute(db);
 }
 

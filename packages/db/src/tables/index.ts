@@ -8,6 +8,7 @@ import type { RepositoriesTable } from './repositories.ts';
 import type { ReviewsTable } from './reviews.ts';
 import type { ServerSecretsTable } from './server-secrets.ts';
 import type { SessionsTable } from './sessions.ts';
+import type { TokenReuseReportsTable, TokenSecretsTable } from './token-secrets.ts';
 import type { TokensTable, TokenUsageDailyTable } from './tokens.ts';
 import type { UsersTable } from './users.ts';
 import type {
@@ -30,6 +31,7 @@ export type * from './repositories.ts';
 export type * from './reviews.ts';
 export type * from './server-secrets.ts';
 export type * from './sessions.ts';
+export type * from './token-secrets.ts';
 export type * from './tokens.ts';
 export type * from './users.ts';
 export type * from './webhooks.ts';
@@ -47,6 +49,8 @@ export interface Database {
   sessions: SessionsTable;
   tokens: TokensTable;
   tokenUsageDaily: TokenUsageDailyTable;
+  tokenSecrets: TokenSecretsTable;
+  tokenReuseReports: TokenReuseReportsTable;
   auditLogs: AuditLogsTable;
   repositories: RepositoriesTable;
   reviews: ReviewsTable;

@@ -7,6 +7,13 @@ export type TokenType = TokenKind;
 /** Mirrors the CHECK constraint on tokens.revoked_reason (§3); the domain's TOKEN_REVOKED_REASONS lists the same. */
 export type TokenRevokedReason = 'manual' | 'exposed' | 'reuse' | 'member_removed';
 
+/** One entry of tokens.last_used_ips (JSON: the time as PostgreSQL writes a timestamptz). */
+export interface TokenLastUsedAddress {
+  ip: string;
+  lastUsedAt: string;
+  userAgent: string | null;
+}
+
 export interface TokensTable {
   id: string;
   organizationId: string;
@@ -30,6 +37,8 @@ export interface TokensTable {
   revokedReason: TokenRevokedReason | null;
   lastUsedAt: Date | null;
   lastUsedIp: string | null;
+  /** The last 5 distinct client addresses, newest first (§3 lastUsedIps); written by usage flushes only. */
+  lastUsedIps: Generated<TokenLastUsedAddress[]>;
   /** The displayable start of the token. */
   prefix: string;
   /** SHA-256 of the whole token; unique. */

@@ -25,6 +25,7 @@ describe('DEFAULT_POLICY', () => {
       apiAccess: 'tokens_and_sessions',
       allowedIpRanges: [],
       expiryNoticeDays: [30, 7, 1],
+      revokeOnReuse: false,
     });
     expect(ZOrganizationPolicy.parse(DEFAULT_POLICY)).toEqual(DEFAULT_POLICY);
   });
@@ -77,6 +78,8 @@ describe('resolvePolicy', () => {
     ],
     ['an explicit null lifetime', { maxTokenLifetimeDays: null }, {}],
     ['IP ranges', { allowedIpRanges: ['10.0.0.0/8'] }, { allowedIpRanges: ['10.0.0.0/8'] }],
+    ['revokeOnReuse', { revokeOnReuse: true }, { revokeOnReuse: true }],
+    ['a revokeOnReuse that is not a boolean', { revokeOnReuse: 'yes' }, {}],
   ])('merges %s over the defaults', (_label, stored, expected) => {
     expect(resolvePolicy(stored)).toEqual({ ...DEFAULT_POLICY, ...expected });
   });

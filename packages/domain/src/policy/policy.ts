@@ -54,6 +54,8 @@ export const ZOrganizationPolicy = z.object({
   allowedIpRanges: z.array(ZIpRange).max(100),
   /** Days before expiry at which `token.expiring` is sent, once per mark (empty: never). */
   expiryNoticeDays: ZExpiryNoticeDays,
+  /** Whether a rotated-away secret presented after its grace revokes its token (reason `reuse`, §12). */
+  revokeOnReuse: z.boolean(),
 });
 
 export type TOrganizationPolicy = z.infer<typeof ZOrganizationPolicy>;
@@ -71,6 +73,7 @@ export const DEFAULT_POLICY: Readonly<TOrganizationPolicy> = Object.freeze<TOrga
   apiAccess: 'tokens_and_sessions',
   allowedIpRanges: [],
   expiryNoticeDays: [...DEFAULT_EXPIRY_NOTICE_DAYS],
+  revokeOnReuse: false,
 });
 
 function fieldOr<T>(schema: z.ZodType<T>, value: unknown, fallback: T): T {
@@ -101,5 +104,6 @@ export function resolvePolicy(stored: unknown): TOrganizationPolicy {
       ...DEFAULT_POLICY.allowedIpRanges,
     ]),
     expiryNoticeDays: fieldOr(ZExpiryNoticeDays, source.expiryNoticeDays, [...DEFAULT_EXPIRY_NOTICE_DAYS]),
+    revokeOnReuse: fieldOr(z.boolean(), source.revokeOnReuse, DEFAULT_POLICY.revokeOnReuse),
   };
 }

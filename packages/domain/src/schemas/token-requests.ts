@@ -118,3 +118,6 @@ export type TTokenUsageResponse = z.infer<typeof ZTokenUsageResponseSchema>;
 
 export const ZEndGraceRequestSchema = ZTokenIdInputSchema;
 export const ZEndGraceResponseSchema = ZGetTokenResponseSchema;
+
+export const ZSelfRotateTokenRequestSchema = ZRotateTokenInput;
+export const ZSelfRotateTokenResponseSchema = ZTokenWithSecret;

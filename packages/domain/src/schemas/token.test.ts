@@ -153,6 +153,7 @@ describe('ZToken', () => {
     revokedReason: null,
     lastUsedAt: '2030-01-01T00:00:00.000Z',
     lastUsedIp: '203.0.113.7',
+    lastUsedIps: [{ ip: '203.0.113.7', lastUsedAt: '2030-01-01T00:00:00.000Z', userAgent: 'curl/8.5.0' }],
     subjectUserId: newId('user'),
     createdByUserId: newId('user'),
     createdAt: '2029-12-01T00:00:00.000Z',

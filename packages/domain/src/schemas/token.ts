@@ -92,6 +92,14 @@ export type TListTokensInput = z.infer<typeof ZListTokensInput>;
 
 const ZTimestamp = z.iso.datetime();
 
+/** One of the last client addresses of a token (§3 lastUsedIps). */
+export const ZTokenLastUsedAddress = z.object({
+  ip: z.string(),
+  lastUsedAt: ZTimestamp,
+  userAgent: z.string().nullable(),
+});
+export type TTokenLastUsedAddress = z.infer<typeof ZTokenLastUsedAddress>;
+
 /** The token object of §3, identical over REST, tRPC and the CLI. Never carries the hash. */
 export const ZToken = z.object({
   id: ZId('token'),
@@ -111,6 +119,10 @@ export const ZToken = z.object({
   ),
   lastUsedAt: ZTimestamp.nullable(),
   lastUsedIp: z.string().nullable(),
+  lastUsedIps: z
+    .array(ZTokenLastUsedAddress)
+    .max(5)
+    .describe('The last 5 distinct client addresses, newest first, each with its last use and user agent'),
   subjectUserId: ZId('user').nullable(),
   createdByUserId: ZId('user').nullable(),
   createdAt: ZTimestamp,

@@ -16,6 +16,8 @@ export const WEBHOOK_EVENTS = {
     'A token reached a mark of the policy’s expiryNoticeDays (default 30, 7 and 1 days before it expires; once per mark), with daysLeft',
   'token.exposed':
     'A token was reported as exposed (a public leak report or GitHub secret scanning) and revoked',
+  'token.reuse_detected':
+    'A rotated-away secret of a token was presented after its grace period (at most once per token and hour)',
   'member.added': 'A member joined the organisation',
   'member.removed': 'A member was removed from the organisation',
   'member.role_changed': 'A member’s role changed',

@@ -6,6 +6,7 @@ import { seedCommand } from './seed.ts';
 import { tokenCreateCommand } from './token-create.ts';
 import { tokenListCommand } from './token-list.ts';
 import { tokenRevokeCommand } from './token-revoke.ts';
+import { tokenScanCommand } from './token-scan.ts';
 import { userCreateCommand } from './user-create.ts';
 
 /** Every `tollgate` command, in the order `--help` lists them. A new command: its file and a line here. */
@@ -18,4 +19,5 @@ export const COMMANDS: readonly CliCommand[] = [
   tokenCreateCommand,
   tokenListCommand,
   tokenRevokeCommand,
+  tokenScanCommand,
 ];

@@ -2,6 +2,7 @@ import {
   deleteTokenById,
   type Executor,
   findTokenByIdForUpdate,
+  retireTokenSecrets,
   revokeTokenIfNotRevoked,
   type TokenRow,
   type TokenUpdate,
@@ -23,6 +24,7 @@ import type { Services } from '../../services.ts';
 import { enqueueWebhookEvent } from '../../webhooks/outbox.ts';
 import { diffFields } from '../field-diff.ts';
 import { publishAfterCommit } from '../publish.ts';
+import { secretsRetiredByRotation } from '../token-families.ts';
 import { toTokenObject } from '../token-object.ts';
 import {
   type Authority,
@@ -36,7 +38,7 @@ import {
   type TokenActor,
   type TokenCallOptions,
 } from './authority.ts';
-import { type TokenDetail, toTokenDetail } from './list.ts';
+import { type TokenDetail, toTokenDetail } from './detail.ts';
 
 /** Tells every API process to forget what it cached about the token. Call after the commit. */
 function publishTokenChange(services: Services, tokenId: string): Promise<void> {
@@ -238,6 +240,7 @@ export async function rotateToken(
       secret = fresh.token;
       const graceEnds =
         input.gracePeriodSeconds > 0 ? new Date(now.getTime() + input.gracePeriodSeconds * 1000) : null;
+      await retireTokenSecrets(tx, secretsRetiredByRotation(current, now, graceEnds));
       const updated = await mustUpdate(tx, current, {
         hash: fresh.hash,
         prefix: fresh.prefix,

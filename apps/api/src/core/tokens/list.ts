@@ -1,4 +1,4 @@
-import { findTokenById, listTokenPage, type TokenRow } from '@tollgate/db';
+import { findTokenById, listTokenPage } from '@tollgate/db';
 import {
   CURSOR_MICROS,
   decodeCursor,
@@ -14,8 +14,10 @@ import type { z } from 'zod';
 import type { Verification } from '../../auth/verify-token.ts';
 import type { RateLimitWindowName } from '../../ratelimit/config.ts';
 import type { Services } from '../../services.ts';
+import { withLatestAddress } from '../last-used-ips.ts';
 import { toTokenObject } from '../token-object.ts';
 import { authorityOf, canManage, notFound, parseInput, type TokenActor } from './authority.ts';
+import { type TokenDetail, toTokenDetail } from './detail.ts';
 
 export type TokenPage = Page<TToken>;
 
@@ -104,7 +106,10 @@ function isoStringOf(at: Date): string {
  * object, active (it has just passed every check of §3), with lastUsedAt/lastUsedIp being this very request,
  * its effective scopes, the lower of the organisation's and the token's limits, and the live counters.
  */
-export function getSelfToken(verification: Verification, use: { at: Date; ip: string }): SelfToken {
+export function getSelfToken(
+  verification: Verification,
+  use: { at: Date; ip: string; userAgent?: string | null },
+): SelfToken {
   const { token, rateLimit } = verification;
   const windows = {} as Record<RateLimitWindowName, RateLimitWindow>;
   for (const window of rateLimit.windows) {
@@ -119,6 +124,7 @@ export function getSelfToken(verification: Verification, use: { at: Date; ip: st
     status: 'active',
     lastUsedAt: isoStringOf(use.at),
     lastUsedIp: use.ip,
+    lastUsedIps: withLatestAddress(token.tokenObject.lastUsedIps, use),
     effectiveScopes: token.effectiveScopes as Scope[],
     rateLimits: token.limits,
     rateLimit: windows,
@@ -130,26 +136,6 @@ export interface RateLimitWindow {
   limit: number;
   remaining: number;
   reset: number;
-}
-
-/** What the web app's token page shows beyond the token object: the token's own limits and its rotation state. */
-export interface TokenDetail extends TToken {
-  /** The token's own limits (§6), lower than the organisation's; null where it has none. */
-  rateLimitPerMinute: number | null;
-  rateLimitPerHour: number | null;
-  /** After a rotation with grace: until when the previous secret still works; null when it does not. */
-  previousSecretExpiresAt: string | null;
-}
-
-export function toTokenDetail(row: TokenRow, now: Date): TokenDetail {
-  const graceEnds = row.previousHash !== null ? row.previousHashExpiresAt : null;
-  return {
-    ...toTokenObject(row, now),
-    rateLimitPerMinute: row.rateLimitPerMinute,
-    rateLimitPerHour: row.rateLimitPerHour,
-    previousSecretExpiresAt:
-      graceEnds !== null && graceEnds.getTime() > now.getTime() ? graceEnds.toISOString() : null,
-  };
 }
 
 /** One token the actor may see, with its own limits and rotation state (tokens.get). */

@@ -83,6 +83,7 @@ describe('organization.update', () => {
     [{ policy: { expiryNoticeDays: [7.5] } }, 'policy.expiryNoticeDays.0'],
     [{ policy: { expiryNoticeDays: [7, 7] } }, 'policy.expiryNoticeDays'],
     [{ policy: { expiryNoticeDays: [60, 30, 14, 7, 3, 1] } }, 'policy.expiryNoticeDays'],
+    [{ policy: { revokeOnReuse: 'yes' } }, 'policy.revokeOnReuse'],
     [{ name: '' }, 'name'],
     [{}, ''],
   ])('refuses %j with VALIDATION_FAILED naming %s', async (input, path) => {

@@ -9,6 +9,7 @@ import { reactivateTokenProcedure } from './reactivate.ts';
 import { revokeTokenProcedure } from './revoke.ts';
 import { rotateTokenProcedure } from './rotate.ts';
 import { selfTokenProcedure } from './self.ts';
+import { selfRotateTokenProcedure } from './self-rotate.ts';
 import { updateTokenProcedure } from './update.ts';
 import { tokenUsageProcedure } from './usage.ts';
 
@@ -25,5 +26,6 @@ export const tokensRouter = router({
   rotate: rotateTokenProcedure,
   endGrace: endGraceProcedure,
   self: selfTokenProcedure,
+  selfRotate: selfRotateTokenProcedure,
   usage: tokenUsageProcedure,
 });

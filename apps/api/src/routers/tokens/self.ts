@@ -13,5 +13,9 @@ export const selfTokenProcedure = protectedProcedure
         'This describes the calling API token: call it with a Bearer token.',
       );
     }
-    return getSelfToken(ctx.verification, { at: ctx.services.clock.now(), ip: ctx.request.ip });
+    return getSelfToken(ctx.verification, {
+      at: ctx.services.clock.now(),
+      ip: ctx.request.ip,
+      userAgent: ctx.request.userAgent,
+    });
   });

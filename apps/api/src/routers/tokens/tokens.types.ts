@@ -120,3 +120,13 @@ export const endGraceMeta = {
     tags: [TOKENS_TAG],
   },
 } satisfies ProcedureMeta;
+
+export const selfRotateTokenMeta = {
+  scope: null,
+  rest: {
+    method: 'POST',
+    path: '/tokens/self/rotate',
+    summary: 'Issue the calling token a new secret (any valid token); the old one works for the grace period',
+    tags: [TOKENS_TAG],
+  },
+} satisfies ProcedureMeta;
