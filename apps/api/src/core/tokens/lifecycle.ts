@@ -280,6 +280,11 @@ export async function endRotationGrace(
     async (tx, current, _a, now) => {
       const graceEnds = current.previousHash !== null ? current.previousHashExpiresAt : null;
       if (graceEnds === null || graceEnds.getTime() <= now.getTime()) return { row: current, detail: null };
+      // The family (§12) remembers the previous secret as retired now, not at the grace it was given: from
+      // here on, presenting it is reuse.
+      await retireTokenSecrets(tx, [
+        { hash: current.previousHash as string, tokenId: current.id, prefix: null, retiredAt: now },
+      ]);
       const updated = await mustUpdate(tx, current, {
         previousHash: null,
         previousHashExpiresAt: null,
