@@ -341,6 +341,8 @@ describe('tokens.get: own limits and rotation state; tokens.endGrace', () => {
     const actions = (await auditOf(id)).map((entry) => entry.action);
     // The old secret, presented after the grace was ended, is reuse of a retired secret (§12).
     expect(actions.slice(-2)).toEqual(['token.updated', 'token.reuse_detected']);
+    // …retired when the grace was ended, not when it would have run out.
+    expect((await auditOf(id)).at(-1)?.detail).toMatchObject({ retiredAt: harness.clock.now().toISOString() });
     // Nothing left to end: no change, no audit entry.
     await member.tokens.endGrace({ id });
     expect((await auditOf(id)).length).toBe(actions.length);
