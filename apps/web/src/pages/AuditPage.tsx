@@ -1,6 +1,7 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { type FormEvent, useId, useState } from 'react';
 import { ErrorMessage } from '../components/ErrorMessage.tsx';
+import { isSecurityEvent, systemActorName } from '../components/TokenBits.tsx';
 import { formatDateTime } from '../lib/format.ts';
 import { usePeople } from '../lib/people.ts';
 import { Link } from '../lib/router.tsx';
@@ -77,7 +78,7 @@ export function AuditPage() {
         ? (tokenNames.get(value) ?? null)
         : null;
   const actorOf = (entry: Entry) => {
-    if (entry.actorType === 'system') return <span className="muted">Tollgate (system)</span>;
+    if (entry.actorType === 'system') return <span className="muted">{systemActorName(entry.actorId)}</span>;
     if (entry.actorType === 'token' && entry.actorId) {
       return (
         <>
@@ -212,6 +213,11 @@ export function AuditPage() {
                   <td>{actorOf(entry)}</td>
                   <td>
                     <code>{entry.action}</code>
+                    {isSecurityEvent(entry) ? (
+                      <span className="badge badge-revoked" data-testid="security-event">
+                        security
+                      </span>
+                    ) : null}
                   </td>
                   <td>{targetOf(entry)}</td>
                   <td>{entry.ip ?? '—'}</td>

@@ -4,7 +4,15 @@ import { type FormEvent, useId, useState } from 'react';
 import { ErrorMessage } from '../components/ErrorMessage.tsx';
 import { RevealToken } from '../components/RevealToken.tsx';
 import { DeleteDialog, RevokeDialog, RotateDialog } from '../components/TokenActions.tsx';
-import { activeState, Expiry, RelativeTime, StatusBadge } from '../components/TokenBits.tsx';
+import {
+  activeState,
+  Expiry,
+  type ExposureReport,
+  LastUsedAddresses,
+  RelativeTime,
+  RevokedReason,
+  StatusBadge,
+} from '../components/TokenBits.tsx';
 import { TokenUsage } from '../components/UsageChart.tsx';
 import { formatDateTime } from '../lib/format.ts';
 import { ownerOf, usePeople } from '../lib/people.ts';
@@ -150,6 +158,20 @@ export function TokenPage({ id }: { id: string }) {
   useTitle(token.data ? `${token.data.name} · API tokens` : 'API token');
   const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.tokens.pathKey() });
   const canWrite = session.scopes.includes('tokens:write');
+  // Where an exposed token was found is in its token.revoked audit entry, for those who may read the log.
+  const exposed = token.data?.revokedReason === 'exposed' && session.scopes.includes('audit:read');
+  const revocation = useQuery({
+    ...trpc.audit.list.queryOptions({ target: id, action: 'token.revoked', limit: 1 }),
+    enabled: exposed,
+  });
+  const detail = revocation.data?.data[0]?.detail;
+  const report: ExposureReport | null = detail
+    ? {
+        reportedBy: typeof detail.reportedBy === 'string' ? detail.reportedBy : null,
+        url: typeof detail.url === 'string' ? detail.url : null,
+        source: typeof detail.source === 'string' ? detail.source : null,
+      }
+    : null;
 
   const update = useMutation(
     trpc.tokens.update.mutationOptions({
@@ -309,7 +331,11 @@ export function TokenPage({ id }: { id: string }) {
               <Expiry token={t} />
             </Row>
             {t.revokedAt ? <Row label="Revoked">{formatDateTime(t.revokedAt)}</Row> : null}
-            {/* The revoked reason (manual, exposed, reuse, member removed) goes here once the token carries it. */}
+            {t.revokedReason ? (
+              <Row label="Why">
+                <RevokedReason reason={t.revokedReason} report={report} />
+              </Row>
+            ) : null}
             <Row label="Last used">
               {t.lastUsedAt ? (
                 <>
@@ -319,7 +345,9 @@ export function TokenPage({ id }: { id: string }) {
                 <span className="muted">never</span>
               )}
             </Row>
-            {/* The last client addresses (lastUsedIps) go here once the token carries them. */}
+            <Row label="Recent addresses">
+              <LastUsedAddresses addresses={t.lastUsedIps} />
+            </Row>
           </dl>
         </div>
         <div className="card">
