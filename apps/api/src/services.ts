@@ -58,6 +58,8 @@ export function createServices(deps: {
   rateLimits?: RateLimiterServiceOptions;
   /** Whether start() runs the webhook delivery loop (default true); tests turn it off and call runOnce(). */
   webhookWorker?: boolean;
+  /** Whether start() runs the leak-report job's 1 s tick (default true); tests turn it off and kick() it. */
+  leakReportJob?: boolean;
 }): ServicesRuntime {
   const clock = deps.clock ?? systemClock;
   const metrics = new Metrics();
@@ -122,9 +124,11 @@ export function createServices(deps: {
       await rateLimits.start();
       usage.start();
       if (deps.webhookWorker !== false) webhooks.start();
-      leakReports.start();
-      // Reports another process stored but did not get to (it stopped, or the database went away).
-      leakReports.kick();
+      if (deps.leakReportJob !== false) {
+        leakReports.start();
+        // Reports another process stored but did not get to (it stopped, or the database went away).
+        leakReports.kick();
+      }
     },
     async stop() {
       await leakReports.stop();

@@ -95,6 +95,8 @@ export async function createTestHarness(
     usageFlushIntervalMs: 60_000,
     // Tests move time by hand and send webhooks with services.webhooks.runOnce().
     webhookWorker: false,
+    // …and process leak reports with services.leakReports.kick(): no background queries during a test.
+    leakReportJob: false,
     rateLimits: options.rateLimits ?? UNREACHED_RATE_LIMITS,
   });
   await services.start();
