@@ -94,7 +94,7 @@ describe.skipIf(!DATABASE_URL)('the webhook worker through a PostgreSQL outage',
               }),
               expect.objectContaining({
                 type: 'token.expiring',
-                data: { token: expect.objectContaining({ id: expiring.id }) },
+                data: { token: expect.objectContaining({ id: expiring.id }), daysLeft: 1 },
               }),
             ]),
           );
