@@ -41,17 +41,6 @@ export async function findTokenById(
     .executeTakeFirst();
 }
 
-/** A client address a token was used from, with its latest use in the batch (§3 lastUsedIps). */
-export interface TokenAddressUse {
-  tokenId: string;
-  ip: string;
-  lastUsedAt: Date;
-  userAgent: string | null;
-}
-
-/** How many distinct addresses a token's lastUsedIps keeps. */
-export const LAST_USED_IPS_KEPT = 5;
-
 /**
  * The current hash of the organisation's token: what verifying a request made as the token by its id (the
  * playground) looks up in place of a secret. undefined for an unknown id or another organisation's token.
@@ -408,6 +397,17 @@ export interface TokenUsageEntry {
   lastUsedAt: Date;
   lastUsedIp: string | null;
 }
+
+/** A client address a token was used from, with its latest use in the batch (§3 lastUsedIps). */
+export interface TokenAddressUse {
+  tokenId: string;
+  ip: string;
+  lastUsedAt: Date;
+  userAgent: string | null;
+}
+
+/** How many distinct addresses a token's lastUsedIps keeps. */
+export const LAST_USED_IPS_KEPT = 5;
 
 /**
  * Writes a batch of buffered usage (see TokenUsageEntry) in ONE statement, whatever its size: request counts
