@@ -7,7 +7,6 @@ import {
   type LeakReportItem,
   markLeakReportProcessed,
   revokeTokenIfNotRevoked,
-  type TokenRow,
 } from '@tollgate/db';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
@@ -39,14 +38,14 @@ function reporterActor(reporter: LeakReporter): AuditActor {
  * Revokes, in the caller's transaction, every live token that one of the items opens (its current secret, or
  * the previous one during a rotation grace), with reason `exposed`: a `token.revoked` audit entry by the
  * reporter (with where the token was found) and the `token.exposed` and `token.revoked` events. Returns the
- * tokens the items matched, revoked before or now, and the ids revoked now (their caches must be dropped
+ * hashes that matched a token (revoked before or now) and the ids revoked now (their caches must be dropped
  * after the commit).
  */
 export async function revokeExposed(
   tx: Executor,
   items: readonly LeakReportItem[],
   report: { reporter: LeakReporter; request: ReportRequest | null; now: Date },
-): Promise<{ matched: TokenRow[]; revokedIds: string[]; matchedHashes: Set<string> }> {
+): Promise<{ revokedIds: string[]; matchedHashes: Set<string> }> {
   const byHash = new Map(items.map((item) => [item.hash, item]));
   const matched = await findTokensByHashesForUpdate(tx, [...byHash.keys()], report.now);
   const revokedIds: string[] = [];
@@ -81,7 +80,7 @@ export async function revokeExposed(
       at: report.now,
     });
   }
-  return { matched, revokedIds, matchedHashes };
+  return { revokedIds, matchedHashes };
 }
 
 export async function dropCachedTokens(deps: LeakReportDeps, ids: readonly string[]): Promise<void> {
