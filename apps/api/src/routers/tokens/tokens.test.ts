@@ -272,8 +272,9 @@ describe('who sees and manages which tokens', () => {
     expect(await other.tokens.list({ subjectUserId: otherMember.id })).toEqual({
       data: [],
       nextCursor: null,
+      total: 0,
     });
-    expect(await other.tokens.list({ type: 'service' })).toEqual({ data: [], nextCursor: null });
+    expect(await other.tokens.list({ type: 'service' })).toEqual({ data: [], nextCursor: null, total: 0 });
 
     // An admin sees and manages everyone's.
     expect((await admin.tokens.get({ id: theirs.id })).name).toBe('theirs');
@@ -342,7 +343,9 @@ describe('tokens.get: own limits and rotation state; tokens.endGrace', () => {
     // The old secret, presented after the grace was ended, is reuse of a retired secret (§12).
     expect(actions.slice(-2)).toEqual(['token.updated', 'token.reuse_detected']);
     // …retired when the grace was ended, not when it would have run out.
-    expect((await auditOf(id)).at(-1)?.detail).toMatchObject({ retiredAt: harness.clock.now().toISOString() });
+    expect((await auditOf(id)).at(-1)?.detail).toMatchObject({
+      retiredAt: harness.clock.now().toISOString(),
+    });
     // Nothing left to end: no change, no audit entry.
     await member.tokens.endGrace({ id });
     expect((await auditOf(id)).length).toBe(actions.length);
