@@ -186,4 +186,52 @@ describe('REST facade: OpenAPI document and /docs', () => {
     // No script, stylesheet, image or font from anywhere: the page renders offline.
     expect(html).not.toMatch(/<script|<link|<img|src=|href="https?:|url\(|@import/);
   });
+
+  it("/docs lists each operation's own responses (its OpenAPI statuses, its codes) and its success fields", async () => {
+    const html = (await app.inject({ method: 'GET', url: '/docs' })).body;
+    const articleOf = (operationId: string) => {
+      const start = html.indexOf(
+        `<article class="op" id="${operationId.toLowerCase().replace(/[^a-z0-9]+/g, '-')}">`,
+      );
+      expect(start, operationId).toBeGreaterThan(-1);
+      return html.slice(start, html.indexOf('</article>', start));
+    };
+    const responsesOf = (article: string) => article.slice(article.indexOf('<h4>Responses</h4>'));
+    const codesOf = (article: string, status: number) => {
+      const item = responsesOf(article).match(new RegExp(`<li><code>${status}</code>(.*?)</li>`))?.[1] ?? '';
+      return [...item.matchAll(/<a href="#([A-Z_]+)">/g)].map((match) => match[1]);
+    };
+    // Every operation: exactly the statuses its OpenAPI operation lists, in that order.
+    for (const operations of Object.values(document.paths)) {
+      for (const operation of Object.values(operations) as Operation[]) {
+        const article = articleOf(operation.operationId as string);
+        const shown = [...responsesOf(article).matchAll(/<li><code>(\d{3})<\/code>/g)].map(
+          (match) => match[1],
+        );
+        expect(shown, operation.operationId as string).toEqual(Object.keys(operation.responses));
+      }
+    }
+    const list = articleOf('tokens.list');
+    const create = articleOf('tokens.create');
+    const self = articleOf('tokens.self');
+    // A GET never conflicts; a create can.
+    expect(codesOf(list, 409)).toEqual([]);
+    expect(codesOf(create, 409)).toContain('CONFLICT');
+    // Only an operation that needs a scope can lack it; an anonymous one never refuses a token.
+    expect(codesOf(list, 403)).toContain('INSUFFICIENT_SCOPE');
+    expect(codesOf(self, 403)).not.toContain('INSUFFICIENT_SCOPE');
+    expect(codesOf(self, 403)).toContain('IP_NOT_ALLOWED');
+    const leak = articleOf('credentials.revoke');
+    expect(codesOf(leak, 401)).toEqual([]);
+    expect(codesOf(leak, 403)).not.toContain('IP_NOT_ALLOWED');
+    // Each code links to its entry in the error reference on the same page.
+    for (const code of codesOf(create, 400)) expect(html).toContain(`<article class="op" id="${code}">`);
+    // The success response's fields, one level into the items of a list.
+    expect(list).toContain('<h4>Response <code>200</code></h4>');
+    for (const field of ['data', 'data[].id', 'data[].prefix', 'data[].lastUsedAt', 'nextCursor', 'total'])
+      expect(list).toContain(`<td><code>${field}</code> <span class="req">required</span></td>`);
+    expect(create).toContain('<h4>Response <code>201</code></h4>');
+    expect(create).toContain('<td><code>token</code> <span class="req">required</span></td>');
+    expect(articleOf('tokens.delete')).not.toContain('<h4>Response <code>204</code></h4>');
+  });
 });

@@ -65,6 +65,7 @@ describe('REST facade: tokens over HTTP', () => {
     expect(listed.json()).toEqual({
       data: [expect.objectContaining({ id: token.id, prefix: token.prefix })],
       nextCursor: null,
+      total: 1,
     });
     expect(listed.body).not.toContain(secret);
     expect(listed.json().data[0]).not.toHaveProperty('token');
@@ -143,6 +144,30 @@ describe('REST facade: tokens over HTTP', () => {
       url = `/api/v1/tokens?q=paging&limit=2&cursor=${encodeURIComponent(nextCursor)}`;
     }
     expect(seen.sort()).toEqual(['page a paging', 'page b paging', 'page c paging']);
+  });
+
+  it('sorts by the query string and reports the total; a bad sort is VALIDATION_FAILED, not a 500', async () => {
+    const names: string[] = [];
+    let total: number | undefined;
+    let url = '/api/v1/tokens?q=paging&sort=name&order=desc&limit=2';
+    for (let page = 0; page < 5; page++) {
+      const response = await call('GET', url, manager);
+      expect(response.statusCode).toBe(200);
+      const body = response.json() as {
+        data: { name: string }[];
+        nextCursor: string | null;
+        total: number;
+      };
+      names.push(...body.data.map((token) => token.name));
+      total = body.total;
+      if (body.nextCursor === null) break;
+      url = `/api/v1/tokens?q=paging&sort=name&order=desc&limit=2&cursor=${encodeURIComponent(body.nextCursor)}`;
+    }
+    expect(names).toEqual(['page c paging', 'page b paging', 'page a paging']);
+    expect(total).toBe(3);
+    const bad = await call('GET', '/api/v1/tokens?sort=secret', manager);
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json()).toMatchObject({ code: 'VALIDATION_FAILED' });
   });
 
   it("answers NOT_FOUND for another organisation's token, whatever the method", async () => {

@@ -128,6 +128,38 @@ describe.skipIf(BROWSER === null)('the web app in Chromium', () => {
     await page.screenshot({ path: join(RESULTS, 'tokens.png'), fullPage: true });
   }, 60_000);
 
+  it('says how many tokens there are and sorts by a column header (aria-sort follows)', async () => {
+    const header = (name: string) => page.getByRole('columnheader', { name: new RegExp(`^${name}`) });
+    const names = () => page.locator('tbody .token-name').allTextContents();
+    const count = page.locator('.table-count');
+    await expectText(count, 'newest first');
+    const total = Number(/^([\d,]+) tokens?/.exec((await count.textContent()) ?? '')?.[1]?.replace(/,/g, ''));
+    expect(total).toBeGreaterThan(1);
+    expect((await names()).length).toBe(Math.min(total, 20));
+    expect(await header('Created').getAttribute('aria-sort')).toBe('descending');
+
+    await header('Name').getByRole('button').click();
+    await waitForAttribute(header('Name'), 'aria-sort', 'ascending');
+    await expectText(count, `${total} tokens, by name, A–Z`);
+    expect(await header('Created').getAttribute('aria-sort')).toBe('none');
+    const ascending = await names();
+    await page.screenshot({ path: join(RESULTS, 'tokens-sorted.png') });
+    expect(ascending).toEqual(
+      [...ascending].sort((a, b) => a.localeCompare(b, 'en', { sensitivity: 'base' })),
+    );
+
+    await header('Name').getByRole('button').click();
+    await waitForAttribute(header('Name'), 'aria-sort', 'descending');
+    await expectText(count, 'by name, Z–A');
+    expect((await names())[0]).toBe(ascending.at(-1));
+
+    // Back to the default order, for the tests that follow.
+    await header('Created').getByRole('button').click();
+    await waitForAttribute(header('Created'), 'aria-sort', 'descending');
+    await expectText(count, `${total} tokens, newest first`);
+    expect((await names())[0]).toBe(tokenName);
+  }, 60_000);
+
   it('toggles the token off and on with Space twice (the switch keeps the focus while its change is sent)', async () => {
     const toggle = page.getByRole('switch', { name: `Active: ${tokenName}` });
     await toggle.focus();

@@ -1,7 +1,7 @@
-import { ERROR_CODES, ERRORS } from '@tollgate/domain';
+import { ERROR_CODES, ERRORS, type ErrorCode } from '@tollgate/domain';
 import type { JsonSchema } from './json-schema.ts';
-import { objectShape } from './json-schema.ts';
-import { type OpenApiDocument, REST_PREFIX } from './openapi.ts';
+import { itemsOf, objectShape } from './json-schema.ts';
+import { codesByStatus, type OpenApiDocument, REST_PREFIX } from './openapi.ts';
 
 const ESCAPES: Record<string, string> = {
   '&': '&amp;',
@@ -104,12 +104,20 @@ function renderOperation(method: string, path: string, operation: Record<string,
       ...(typeof schema.description === 'string' ? { description: schema.description } : {}),
     })),
   );
-  const responses = Object.entries(
-    operation.responses as Record<string, { description?: string; $ref?: string }>,
-  )
+  const responses = Object.entries(operation.responses as Record<string, ResolvedResponse>)
     .map(([status, response]) => {
-      const description = response.description ?? `${response.$ref?.split('/').pop() ?? ''}`;
-      return `<li><code>${escapeHtml(status)}</code> ${escapeHtml(description)}</li>`;
+      const codes = response.codes?.filter((code) => codeApplies(code, operation));
+      const text = codes
+        ? `${escapeHtml(response.description ?? '')}: ${codes.map((code) => `<a href="#${code}"><code>${code}</code></a>`).join(', ')}`
+        : escapeHtml(response.description ?? '');
+      return `<li><code>${escapeHtml(status)}</code> ${text}</li>`;
+    })
+    .join('');
+  const successTable = Object.entries(operation.responses as Record<string, ResolvedResponse>)
+    .filter(([status]) => status.startsWith('2'))
+    .map(([status, response]) => {
+      const rows = responseFieldRows(response.schema);
+      return rows.length > 0 ? `<h4>Response <code>${escapeHtml(status)}</code></h4>${fieldRows(rows)}` : '';
     })
     .join('');
   const id = typeof operation.operationId === 'string' ? operation.operationId : `${method}-${path}`;
@@ -119,19 +127,81 @@ function renderOperation(method: string, path: string, operation: Record<string,
 ${typeof operation.description === 'string' ? `<p class="muted">${inlineMarkup(operation.description)}</p>` : ''}
 ${paramTable ? `<h4>Parameters</h4>${paramTable}` : ''}
 ${bodyTable ? `<h4>JSON body</h4>${bodyTable}` : ''}
+${successTable}
 <h4>Responses</h4><ul class="responses">${responses}</ul>
 </article>`;
 }
 
-/** Resolves `#/components/responses/ErrorNNN` references to their descriptions (which list the §7 codes). */
+/** A response as the page shows it: its description, the §7 codes of an error status, a success's schema. */
+interface ResolvedResponse {
+  description?: string;
+  codes?: ErrorCode[];
+  schema?: JsonSchema;
+}
+
+/**
+ * Whether an operation can answer with this code, from what its OpenAPI operation says: one without
+ * authentication never refuses a token, and one that needs no particular scope never answers
+ * INSUFFICIENT_SCOPE.
+ */
+function codeApplies(code: ErrorCode, operation: Record<string, unknown>): boolean {
+  const security = operation.security as unknown[] | undefined;
+  const anonymous = security !== undefined && security.length === 0;
+  const status = ERRORS[code].status;
+  if (anonymous && (status === 401 || (status === 403 && code !== 'FORBIDDEN'))) return false;
+  if (code === 'INSUFFICIENT_SCOPE' && !operation['x-required-scope']) return false;
+  return true;
+}
+
+/** The fields of a success response: the top level, and one level into an object or a list of objects. */
+function responseFieldRows(schema: JsonSchema | undefined) {
+  const rows: { name: string; schema: JsonSchema; required: boolean; description?: string }[] = [];
+  const visit = (node: JsonSchema | undefined, prefix: string, depth: number) => {
+    const shape = objectShape(node ?? null);
+    for (const [name, field] of Object.entries(shape.properties)) {
+      rows.push({
+        name: `${prefix}${name}`,
+        schema: field,
+        required: shape.required.has(name),
+        ...(typeof field.description === 'string' ? { description: field.description } : {}),
+      });
+      if (depth > 0) continue;
+      const items = itemsOf(field);
+      if (items && Object.keys(objectShape(items).properties).length > 0)
+        visit(items, `${prefix}${name}[].`, 1);
+      else if (Object.keys(objectShape(field).properties).length > 0) visit(field, `${prefix}${name}.`, 1);
+    }
+  };
+  visit(schema, '', 0);
+  return rows;
+}
+
+/**
+ * The operation's own responses as the page shows them: an `ErrorNNN` reference becomes its status name and
+ * the §7 codes of that status (narrowed per operation when rendered); a success keeps its JSON schema.
+ */
 function withResolvedResponses(document: OpenApiDocument, operation: Record<string, unknown>) {
   const components = document.components.responses as Record<string, { description: string }>;
-  const responses: Record<string, { description?: string; $ref?: string }> = {};
+  const codes = codesByStatus();
+  const responses: Record<string, ResolvedResponse> = {};
   for (const [status, response] of Object.entries(
-    operation.responses as Record<string, { description?: string; $ref?: string }>,
+    operation.responses as Record<
+      string,
+      { description?: string; $ref?: string; content?: Record<string, { schema?: JsonSchema }> }
+    >,
   )) {
     const name = response.$ref?.split('/').pop();
-    responses[status] = name && components[name] ? { description: components[name].description } : response;
+    const component = name ? components[name] : undefined;
+    if (component) {
+      const statusCodes = codes.get(Number(status)) ?? [];
+      responses[status] = { description: component.description.split(':')[0] ?? '', codes: statusCodes };
+    } else {
+      const schema = response.content?.['application/json']?.schema;
+      responses[status] = {
+        ...(response.description ? { description: response.description } : {}),
+        ...(schema ? { schema } : {}),
+      };
+    }
   }
   return { ...operation, responses };
 }
@@ -160,7 +230,8 @@ ${entries}</section>`;
 
 /**
  * The API reference at /docs (and /docs/errors, the same page): a self-contained HTML page rendered on the server from the OpenAPI document,
- * grouped by tag, with method, path, required scope, summary, parameters, body fields and responses. No
+ * grouped by tag, with method, path, required scope, summary, parameters, body fields, the success response's
+ * fields and the operation's own error responses (each code linked to its entry below). No
  * script and no external asset, so it renders offline and under any Content-Security-Policy.
  */
 export function renderDocsPage(document: OpenApiDocument): string {

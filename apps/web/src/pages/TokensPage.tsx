@@ -7,6 +7,12 @@ import { ErrorMessage } from '../components/ErrorMessage.tsx';
 import { RevealToken } from '../components/RevealToken.tsx';
 import { DeleteDialog, RevokeDialog, RotateDialog } from '../components/TokenActions.tsx';
 import { activeState, Expiry, RelativeTime, StatusBadge } from '../components/TokenBits.tsx';
+import {
+  DEFAULT_TOKEN_SORT,
+  SortableHeader,
+  type TokenSort,
+  tokenCountText,
+} from '../components/TokenSort.tsx';
 import { TokenUsage } from '../components/UsageChart.tsx';
 import { formatDateTime } from '../lib/format.ts';
 import { ownerOf, usePeople } from '../lib/people.ts';
@@ -57,12 +63,15 @@ export function TokensPage() {
   const [text, setText] = useState('');
   const q = useDebounced(searchTextOf(text));
   const [open, setOpen] = useState<Open>(null);
+  const [sort, setSort] = useState<TokenSort>(DEFAULT_TOKEN_SORT);
   useTitle('API tokens');
   const people = usePeople();
   const organization = useQuery(trpc.organization.get.queryOptions());
 
   const filters = {
     limit: 20,
+    sort: sort.sort,
+    order: sort.order,
     ...(status ? { status } : {}),
     ...(type ? { type } : {}),
     ...(subject ? { subjectUserId: subject } : {}),
@@ -84,6 +93,8 @@ export function TokensPage() {
   });
 
   const rows = tokens.data?.pages.flatMap((page) => page.data) ?? [];
+  // Every page carries the count of all matches; the latest one is the freshest.
+  const total = tokens.data?.pages.at(-1)?.total ?? rows.length;
   const role = session.role;
   const filtered = Boolean(status || type || subject || q);
   // Creating needs tokens:write and a role the organisation's policy lets create tokens (§5).
@@ -191,21 +202,21 @@ export function TokensPage() {
       ) : (
         <div className="table-wrap">
           <p className="table-count muted" role="status">
-            {rows.length}
-            {tokens.hasNextPage ? '+' : ''} {rows.length === 1 ? 'token' : 'tokens'}
-            {filtered ? ' match' : ''}, newest first
+            {tokenCountText(total, filtered, sort)}
+            {rows.length < total ? ` (${rows.length.toLocaleString('en')} shown)` : ''}
           </p>
           <table className="table tokens-table">
             <caption className="visually-hidden">API tokens</caption>
             <thead>
               <tr>
-                <th scope="col">Name</th>
+                <SortableHeader field="name" label="Name" sort={sort} onSort={setSort} />
                 <th scope="col">Prefix</th>
                 <th scope="col">Owner</th>
                 <th scope="col">Environment</th>
                 <th scope="col">Scopes</th>
-                <th scope="col">Last used</th>
-                <th scope="col">Expires</th>
+                <SortableHeader field="createdAt" label="Created" sort={sort} onSort={setSort} />
+                <SortableHeader field="lastUsedAt" label="Last used" sort={sort} onSort={setSort} />
+                <SortableHeader field="expiresAt" label="Expires" sort={sort} onSort={setSort} />
                 <th scope="col">Status</th>
                 <th scope="col">Active</th>
                 <th scope="col">
@@ -237,6 +248,9 @@ export function TokensPage() {
                     <td>{token.environment ?? '—'}</td>
                     <td>
                       <ScopeChips scopes={token.scopes} />
+                    </td>
+                    <td>
+                      <RelativeTime iso={token.createdAt} />
                     </td>
                     <td>
                       {token.lastUsedAt ? (

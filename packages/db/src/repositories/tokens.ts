@@ -1,5 +1,6 @@
-import { sql } from 'kysely';
+import { type SelectQueryBuilder, sql } from 'kysely';
 import type {
+  Database,
   JsonObject,
   MembershipRole,
   NewToken,
@@ -83,14 +84,21 @@ export async function findTokenOrganizationId(db: Executor, id: string): Promise
 /** The statuses of §3, as the list filter understands them. */
 export type TokenListStatus = 'active' | 'inactive' | 'expired' | 'revoked';
 
-/** Where a page of tokens starts: just after the row with this creation time (µs since epoch) and id. */
+/** The fields a tokens list sorts by; the id breaks ties, in the same direction. */
+export type TokenListSort = 'createdAt' | 'name' | 'lastUsedAt' | 'expiresAt';
+
+/**
+ * Where a page of tokens starts: just after the row with this sort key and id. A timestamp key is whole
+ * microseconds since the Unix epoch as a decimal string (exact, unlike a Date); null for a token never used /
+ * without an expiry.
+ */
 export interface TokenListPosition {
-  /** created_at in whole microseconds since the Unix epoch, as a decimal string (exact, unlike a Date). */
-  createdAtMicros: string;
+  key: string | null;
   id: string;
 }
 
-export interface ListTokensQuery {
+/** The filters of a tokens list (§3), shared by the page and its total. */
+export interface TokenListFilters {
   organizationId: string;
   /** The time statuses are computed against (the application's clock, not the database's). */
   now: Date;
@@ -101,13 +109,19 @@ export interface ListTokensQuery {
   scope?: string | undefined;
   /** Case-insensitive substring of name, description or prefix, or the exact id; LIKE wildcards are literal. */
   q?: string | undefined;
+}
+
+export interface ListTokensQuery extends TokenListFilters {
+  /** createdAt desc unless asked. */
+  sort?: TokenListSort | undefined;
+  order?: 'asc' | 'desc' | undefined;
   limit: number;
   after?: TokenListPosition | undefined;
 }
 
 export interface TokenListRow extends TokenRow {
-  /** This row's position, for the cursor of the page that follows it. */
-  createdAtMicros: string;
+  /** This row's sort key as {@link TokenListPosition} holds it, for the cursor of the page that follows it. */
+  sortKey: string | null;
 }
 
 /** Escapes `\`, `%` and `_` so that user text is matched literally by LIKE/ILIKE (default escape `\`). */
@@ -115,29 +129,29 @@ export function escapeLikePattern(text: string): string {
   return text.replace(/[\\%_]/g, (char) => `\\${char}`);
 }
 
-/**
- * One page of an organisation's tokens, newest first (created_at desc, id desc), served by the
- * (organization_id, created_at desc, id desc) indexes. Fetches `limit` rows; ask for one more than you
- * show to learn whether another page follows. Status is computed here, in SQL, against `now`.
- */
-export async function listTokenPage(db: Executor, query: ListTokensQuery): Promise<TokenListRow[]> {
-  let builder = db
-    .selectFrom('tokens')
-    .selectAll()
-    .select(sql<string>`((extract(epoch from created_at) * 1000000)::bigint)::text`.as('createdAtMicros'))
-    .where('organizationId', '=', query.organizationId);
+const SORT_COLUMNS = {
+  createdAt: { column: 'created_at', time: true },
+  name: { column: 'name', time: false },
+  lastUsedAt: { column: 'last_used_at', time: true },
+  expiresAt: { column: 'expires_at', time: true },
+} as const satisfies Record<TokenListSort, { column: string; time: boolean }>;
 
+function applyTokenFilters<B extends SelectQueryBuilder<Database, 'tokens', object>>(
+  builder: B,
+  query: TokenListFilters,
+): B {
+  let filtered = builder.where('organizationId', '=', query.organizationId);
   const now = query.now;
   switch (query.status) {
     case 'revoked':
-      builder = builder.where('revokedAt', 'is not', null);
+      filtered = filtered.where('revokedAt', 'is not', null);
       break;
     case 'expired':
-      builder = builder.where('revokedAt', 'is', null).where('expiresAt', '<=', now);
+      filtered = filtered.where('revokedAt', 'is', null).where('expiresAt', '<=', now);
       break;
     case 'inactive':
     case 'active':
-      builder = builder
+      filtered = filtered
         .where('revokedAt', 'is', null)
         .where((eb) => eb.or([eb('expiresAt', 'is', null), eb('expiresAt', '>', now)]))
         .where('active', '=', query.status === 'active');
@@ -145,14 +159,14 @@ export async function listTokenPage(db: Executor, query: ListTokensQuery): Promi
     case undefined:
       break;
   }
-  if (query.type !== undefined) builder = builder.where('type', '=', query.type);
-  if (query.subjectUserId !== undefined) builder = builder.where('subjectUserId', '=', query.subjectUserId);
+  if (query.type !== undefined) filtered = filtered.where('type', '=', query.type);
+  if (query.subjectUserId !== undefined) filtered = filtered.where('subjectUserId', '=', query.subjectUserId);
   if (query.scope !== undefined) {
-    builder = builder.where(sql<boolean>`scopes @> array[${query.scope}]::text[]`);
+    filtered = filtered.where(sql<boolean>`scopes @> array[${query.scope}]::text[]`);
   }
   if (query.q !== undefined && query.q !== '') {
     const pattern = `%${escapeLikePattern(query.q)}%`;
-    builder = builder.where((eb) =>
+    filtered = filtered.where((eb) =>
       eb.or([
         eb('name', 'ilike', pattern),
         eb('description', 'ilike', pattern),
@@ -161,14 +175,49 @@ export async function listTokenPage(db: Executor, query: ListTokensQuery): Promi
       ]),
     );
   }
+  return filtered as B;
+}
+
+/**
+ * One page of an organisation's tokens in the asked order (createdAt desc unless asked; the id breaks ties in
+ * the same direction; tokens without a last use or expiry come last in either order). The default order is
+ * served by the (organization_id, created_at desc, id desc) indexes. Fetches `limit` rows; ask for one more
+ * than you show to learn whether another page follows. Status is computed here, in SQL, against `now`.
+ */
+export async function listTokenPage(db: Executor, query: ListTokensQuery): Promise<TokenListRow[]> {
+  const { column, time } = SORT_COLUMNS[query.sort ?? 'createdAt'];
+  const desc = (query.order ?? 'desc') === 'desc';
+  const ref = sql.ref(column);
+  // Timestamps travel as integer microseconds, so a cursor names its row exactly (no rounding).
+  const keyOf = time ? sql<string | null>`((extract(epoch from ${ref}) * 1000000)::bigint)::text` : ref;
+  let builder = applyTokenFilters(db.selectFrom('tokens').selectAll().select(keyOf.as('sortKey')), query);
   if (query.after !== undefined) {
-    const { createdAtMicros, id } = query.after;
-    // Row comparison matches the index order exactly; built from integer microseconds, so no rounding.
-    builder = builder.where(
-      sql<boolean>`(created_at, id) < (timestamptz 'epoch' + ${createdAtMicros}::bigint * interval '1 microsecond', ${id})`,
-    );
+    const { key, id } = query.after;
+    const compare = desc ? sql.raw('<') : sql.raw('>');
+    if (key === null) {
+      // Past the last keyed row: only the keyless rows after this id remain.
+      builder = builder.where(sql<boolean>`(${ref} is null and id ${compare} ${id})`);
+    } else {
+      const value = time ? sql`timestamptz 'epoch' + ${key}::bigint * interval '1 microsecond'` : sql`${key}`;
+      builder = builder.where(sql<boolean>`(${ref} is null or (${ref}, id) ${compare} (${value}, ${id}))`);
+    }
   }
-  return builder.orderBy('createdAt', 'desc').orderBy('id', 'desc').limit(query.limit).execute();
+  const direction = desc ? 'desc' : 'asc';
+  return builder
+    .orderBy(sql`${ref} is null`)
+    .orderBy(sql`${ref}`, direction)
+    .orderBy('id', direction)
+    .limit(query.limit)
+    .execute() as Promise<TokenListRow[]>;
+}
+
+/** How many tokens match the filters (one count query; the list's total). */
+export async function countTokens(db: Executor, filters: TokenListFilters): Promise<number> {
+  const row = await applyTokenFilters(
+    db.selectFrom('tokens').select((eb) => eb.fn.countAll<string>().as('count')),
+    filters,
+  ).executeTakeFirstOrThrow();
+  return Number(row.count);
 }
 
 /** Applies the changes; undefined when the organisation has no such token. */
@@ -229,7 +278,11 @@ export async function deleteTokenById(
 export async function countTokensBeyondPolicy(
   db: Executor,
   organizationId: string,
-  policy: { maxTokenLifetimeDays: number | null; requireExpiry: boolean; now: Date },
+  policy: {
+    maxTokenLifetimeDays: number | null;
+    requireExpiry: boolean;
+    now: Date;
+  },
 ): Promise<number> {
   const { maxTokenLifetimeDays, requireExpiry, now } = policy;
   if (maxTokenLifetimeDays === null && !requireExpiry) return 0;
@@ -308,7 +361,10 @@ export async function claimDueExpiryNotices(
     from due
     where t.id = due.id and (t.expiry_notice_days is null or due.mark < t.expiry_notice_days)
     returning t.*, due.mark as due_mark`.execute(db);
-  return result.rows.map(({ dueMark, ...token }) => ({ token: token as TokenRow, mark: dueMark }));
+  return result.rows.map(({ dueMark, ...token }) => ({
+    token: token as TokenRow,
+    mark: dueMark,
+  }));
 }
 
 // -------------------------------------------------------------------------------------------- leak reports
@@ -431,7 +487,10 @@ export async function recordTokenUsage(
     else daily.set(key, { ...entry });
     const latest = lastUse.get(entry.tokenId);
     if (!latest || latest.lastUsedAt < entry.lastUsedAt) {
-      lastUse.set(entry.tokenId, { lastUsedAt: entry.lastUsedAt, lastUsedIp: entry.lastUsedIp });
+      lastUse.set(entry.tokenId, {
+        lastUsedAt: entry.lastUsedAt,
+        lastUsedIp: entry.lastUsedIp,
+      });
     }
   }
   // A stable order, so that concurrent flushes from several processes lock rows in the same order.
@@ -523,7 +582,10 @@ export async function dailyApiRequests(
     .where('day', '<=', query.toDay)
     .groupBy('day')
     .execute();
-  return rows.map((row) => ({ day: String(row.day), requests: Number(row.requests) }));
+  return rows.map((row) => ({
+    day: String(row.day),
+    requests: Number(row.requests),
+  }));
 }
 
 /**
@@ -542,5 +604,8 @@ export async function dailyTokenRequests(
     .where('day', '<=', query.toDay)
     .groupBy('day')
     .execute();
-  return rows.map((row) => ({ day: String(row.day), requests: Number(row.requests) }));
+  return rows.map((row) => ({
+    day: String(row.day),
+    requests: Number(row.requests),
+  }));
 }

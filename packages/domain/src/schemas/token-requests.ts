@@ -45,7 +45,9 @@ export const ZGetTokenResponseSchema = ZToken.extend({
 
 export const ZListTokensRequestSchema = ZListTokensInput;
 
-export const ZListTokensResponseSchema = ZPage(ZToken);
+export const ZListTokensResponseSchema = ZPage(ZToken).extend({
+  total: z.number().int().min(0).describe('How many tokens match the filters, on every page'),
+});
 
 export type TListTokensResponse = z.infer<typeof ZListTokensResponseSchema>;
 

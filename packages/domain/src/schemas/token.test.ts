@@ -109,8 +109,8 @@ describe('ZRotateTokenInput', () => {
 });
 
 describe('ZListTokensInput', () => {
-  it('defaults the page size to 20', () => {
-    expect(ZListTokensInput.parse({})).toEqual({ limit: 20 });
+  it('defaults the page size to 20, newest first', () => {
+    expect(ZListTokensInput.parse({})).toEqual({ limit: 20, sort: 'createdAt', order: 'desc' });
   });
 
   it.each<[string, Record<string, unknown>]>([
@@ -119,6 +119,8 @@ describe('ZListTokensInput', () => {
     ['an unknown status', { status: 'deleted' }],
     ['an unknown scope filter', { scope: 'wiki:admin' }],
     ['a 101-character search', { q: 'q'.repeat(101) }],
+    ['an unknown sort', { sort: 'prefix' }],
+    ['an unknown order', { order: 'ascending' }],
   ])('refuses %s', (_label, input) => {
     expect(ZListTokensInput.safeParse(input).success).toBe(false);
   });
@@ -129,6 +131,8 @@ describe('ZListTokensInput', () => {
       type: 'service',
       scope: 'wiki:read',
       q: 'deploy',
+      sort: 'lastUsedAt',
+      order: 'asc',
       limit: 100,
       cursor: 'abc',
     };

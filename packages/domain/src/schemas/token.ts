@@ -79,14 +79,29 @@ export const ZRotateTokenInput = z.object({
 });
 export type TRotateTokenInput = z.infer<typeof ZRotateTokenInput>;
 
+/** The fields a tokens list can be sorted by (§3); the id breaks ties. */
+export const ZTokenListSort = z.enum(['createdAt', 'name', 'lastUsedAt', 'expiresAt']);
+export type TTokenListSort = z.infer<typeof ZTokenListSort>;
+export const ZSortOrder = z.enum(['asc', 'desc']);
+export type TSortOrder = z.infer<typeof ZSortOrder>;
+
 export const ZListTokensInput = z.object({
   status: ZTokenStatus.optional(),
   type: ZTokenType.optional(),
   subjectUserId: ZId('user').optional(),
   scope: ZScope.optional(),
   q: z.string().trim().max(100).optional().describe('Text search in name, description and prefix; or an id'),
+  sort: ZTokenListSort.default('createdAt').describe(
+    'The field to sort by; tokens without a last use or an expiry come last in either order',
+  ),
+  order: ZSortOrder.default('desc'),
   limit: z.number().int().min(1).max(100).default(20),
-  cursor: z.string().min(1).max(500).optional(),
+  cursor: z
+    .string()
+    .min(1)
+    .max(500)
+    .optional()
+    .describe('The nextCursor of the previous page, same sort and order'),
 });
 export type TListTokensInput = z.infer<typeof ZListTokensInput>;
 

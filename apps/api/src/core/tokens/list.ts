@@ -1,4 +1,4 @@
-import { findTokenById, listTokenPage } from '@tollgate/db';
+import { countTokens, findTokenById, listTokenPage, type TokenListPosition } from '@tollgate/db';
 import {
   CURSOR_MICROS,
   decodeCursor,
@@ -19,7 +19,10 @@ import { toTokenObject } from '../token-object.ts';
 import { authorityOf, canManage, notFound, parseInput, type TokenActor } from './authority.ts';
 import { type TokenDetail, toTokenDetail } from './detail.ts';
 
-export type TokenPage = Page<TToken>;
+/** A page of tokens and how many match the filters in all. */
+export interface TokenPage extends Page<TToken> {
+  total: number;
+}
 
 /** The calling token as `tokens.self` shows it (§3 whoami). */
 export interface SelfToken extends TToken {
@@ -31,15 +34,32 @@ export interface SelfToken extends TToken {
   rateLimit: Record<RateLimitWindowName, RateLimitWindow>;
 }
 
-/** The position a tokens cursor names: µs since the epoch and an id of at most 100 characters. */
-function tokenCursorOf(cursor: string): { createdAtMicros: string; id: string } {
-  const [createdAtMicros, id] = decodeCursor(cursor, [CURSOR_MICROS, /^[\s\S]{0,100}$/]) as [string, string];
-  return { createdAtMicros, id };
+/** A cursor's key part: µs since the epoch for a time (empty for a token without one); a name as it is. */
+const KEY_PATTERNS: Record<TListTokensInput['sort'], RegExp> = {
+  createdAt: CURSOR_MICROS,
+  lastUsedAt: new RegExp(`${CURSOR_MICROS.source}|^$`),
+  expiresAt: new RegExp(`${CURSOR_MICROS.source}|^$`),
+  name: /^[\s\S]{1,200}$/,
+};
+
+/** The sort a cursor was made for, e.g. `name:asc`; a cursor of another sort or order is refused. */
+const sortTag = (input: Pick<TListTokensInput, 'sort' | 'order'>): string => `${input.sort}:${input.order}`;
+
+/** The position a tokens cursor names: its sort, the sort key and an id of at most 100 characters. */
+function tokenCursorOf(cursor: string, input: TListTokensInput): TokenListPosition {
+  const tag = sortTag(input);
+  const [, key, id] = decodeCursor(cursor, [
+    new RegExp(`^${tag}$`),
+    KEY_PATTERNS[input.sort],
+    /^[\s\S]{0,100}$/,
+  ]) as [string, string, string];
+  return { key: key === '' ? null : key, id };
 }
 
 /**
- * A page of the organisation's tokens, newest first, with filters (§3). Admins, owners, service tokens and
- * the system see every token of the organisation; anyone else only their own personal tokens.
+ * A page of the organisation's tokens with filters, in the asked order (newest first unless asked), and how
+ * many match (§3). Admins, owners, service tokens and the system see every token of the organisation; anyone
+ * else only their own personal tokens.
  */
 export async function listTokens(
   services: Services,
@@ -49,18 +69,18 @@ export async function listTokens(
   const input: TListTokensInput = parseInput(ZListTokensInput, rawInput);
   const authority = authorityOf(actor);
   const now = services.clock.now();
-  const after = input.cursor === undefined ? undefined : tokenCursorOf(input.cursor);
+  const after = input.cursor === undefined ? undefined : tokenCursorOf(input.cursor, input);
 
   let subjectUserId = input.subjectUserId;
   if (!authority.managesOthers) {
     // Only their own personal tokens: asking for anyone else's, or for service tokens, finds nothing.
     if ((subjectUserId !== undefined && subjectUserId !== authority.userId) || input.type === 'service') {
-      return { data: [], nextCursor: null };
+      return { data: [], nextCursor: null, total: 0 };
     }
     subjectUserId = authority.userId ?? undefined;
   }
 
-  const rows = await listTokenPage(services.db, {
+  const filters = {
     organizationId: authority.organizationId,
     now,
     status: input.status,
@@ -68,14 +88,24 @@ export async function listTokens(
     subjectUserId,
     scope: input.scope,
     q: input.q,
-    limit: input.limit + 1,
-    after,
-  });
+  };
+  const [rows, total] = await Promise.all([
+    listTokenPage(services.db, {
+      ...filters,
+      sort: input.sort,
+      order: input.order,
+      limit: input.limit + 1,
+      after,
+    }),
+    countTokens(services.db, filters),
+  ]);
   const page = rows.slice(0, input.limit);
   const last = page.at(-1);
   return {
     data: page.map((row) => toTokenObject(row, now)),
-    nextCursor: rows.length > input.limit && last ? encodeCursor([last.createdAtMicros, last.id]) : null,
+    nextCursor:
+      rows.length > input.limit && last ? encodeCursor([sortTag(input), last.sortKey ?? '', last.id]) : null,
+    total,
   };
 }
 

@@ -170,3 +170,162 @@ describe('cursor pagination', () => {
     expect(one.nextCursor).not.toBeNull();
   });
 });
+
+describe('sorting and the total', () => {
+  let sorted: SeededOrganization;
+  let owner: ReturnType<TestHarness['callerWithToken']>;
+  let ownerTokenId: string;
+  const created: string[] = [];
+
+  beforeAll(async () => {
+    sorted = await harness.seedOrganization();
+    const issued = await harness.issueToken({
+      organizationId: sorted.id,
+      type: 'service',
+      scopes: ['tokens:write'],
+    });
+    ownerTokenId = issued.id;
+    owner = harness.callerWithToken(issued.token);
+    // Names, expiries and last uses with ties and gaps (null), so every sort needs its id tie-break and its
+    // nulls-last rule; lower-case ASCII names sort alike in every collation.
+    const names = ['delta', 'alpha', 'charlie', 'alpha', 'echo', 'bravo', 'charlie', 'alpha', 'foxtrot'];
+    const expiries = [3, undefined, 1, 3, undefined, 2, 1, undefined, 5];
+    const lastUses = [2, null, 5, 2, null, 7, 1, 2, null];
+    for (const [i, name] of names.entries()) {
+      if (i % 3 !== 0) harness.clock.advance(1);
+      const expiresInDays = expiries[i];
+      const token = await owner.tokens.create({
+        name,
+        type: 'service',
+        scopes: [],
+        ...(expiresInDays === undefined ? {} : { expiresInDays }),
+      });
+      created.push(token.id);
+      const minutes = lastUses[i];
+      if (minutes !== null && minutes !== undefined) {
+        await harness.services.db
+          .updateTable('tokens')
+          .set({ lastUsedAt: new Date(Date.UTC(2026, 0, 1, 0, minutes)) })
+          .where('id', '=', token.id)
+          .execute();
+      }
+    }
+  });
+
+  const keyOf = (token: TToken, sort: 'createdAt' | 'name' | 'lastUsedAt' | 'expiresAt') =>
+    sort === 'name' ? token.name : token[sort];
+
+  it.each(
+    (['createdAt', 'name', 'lastUsedAt', 'expiresAt'] as const).flatMap((sort) =>
+      (['asc', 'desc'] as const).map((order) => [sort, order] as const),
+    ),
+  )('sort %s %s pages through every token exactly once, in order', async (sort, order) => {
+    const walked: TToken[] = [];
+    const sizes: number[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await owner.tokens.list({
+        sort,
+        order,
+        limit: 2,
+        type: 'service',
+        ...(cursor ? { cursor } : {}),
+      });
+      expect(page.total).toBe(10);
+      sizes.push(page.data.length);
+      walked.push(...page.data);
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    expect(sizes).toEqual([2, 2, 2, 2, 2]);
+    const ids = walked.map((token) => token.id);
+    expect(new Set(ids).size).toBe(10);
+    expect(new Set(ids)).toEqual(new Set([...created, ownerTokenId]));
+    // The same order as one page of everything…
+    const whole = await owner.tokens.list({ sort, order, limit: 100 });
+    expect(ids).toEqual(whole.data.map((token) => token.id));
+    // …which is ordered by the key, those without one last.
+    const keys = walked.map((token) => keyOf(token, sort));
+    const present = keys.filter((key): key is string => key !== null);
+    expect(keys.slice(present.length).every((key) => key === null)).toBe(true);
+    const expected = [...present].sort();
+    expect(present).toEqual(order === 'asc' ? expected : expected.reverse());
+  });
+
+  it('the default is createdAt desc, as before', async () => {
+    const plain = await owner.tokens.list({ limit: 100 });
+    const explicit = await owner.tokens.list({
+      sort: 'createdAt',
+      order: 'desc',
+      limit: 100,
+    });
+    expect(plain.data.map((token) => token.id)).toEqual(explicit.data.map((token) => token.id));
+    const times = plain.data.map((token) => token.createdAt);
+    expect(times).toEqual([...times].sort().reverse());
+  });
+
+  it.each([
+    ['no filter, a small page', { limit: 1 }, 10],
+    ['a name', { q: 'alpha' }, 3],
+    ['a name and a page of 1', { q: 'charlie', limit: 1 }, 2],
+    ['nothing matches', { q: 'zulu' }, 0],
+    ['status expired (none yet)', { status: 'expired' }, 0],
+  ] as const)('total counts every match, not the page: %s', async (_label, filter, total) => {
+    const page = await owner.tokens.list(filter);
+    expect(page.total).toBe(total);
+    expect(page.data.length).toBe(Math.min(total, 'limit' in filter ? filter.limit : 20));
+  });
+
+  it('total follows the clock and the filters together (expired, sorted)', async () => {
+    harness.clock.advance(DAY + 60_000);
+    const expired = await owner.tokens.list({
+      status: 'expired',
+      sort: 'name',
+      order: 'asc',
+    });
+    expect(expired.total).toBe(2);
+    expect(expired.data.map((token) => token.name)).toEqual(['charlie', 'charlie']);
+  });
+
+  it('a member sees the total of their own tokens only', async () => {
+    const member = harness.callerWithToken(
+      (
+        await harness.issueToken({
+          organizationId: org.id,
+          subjectUserId: org.users.member.id,
+          scopes: ['tokens:read'],
+        })
+      ).token,
+    );
+    const page = await member.tokens.list({});
+    expect(page.total).toBe(page.data.length);
+    expect(page.data.every((token) => token.subjectUserId === org.users.member.id)).toBe(true);
+    expect((await member.tokens.list({ type: 'service' })).total).toBe(0);
+  });
+
+  it('refuses a sort or order it does not know, and a cursor made for another sort or order', async () => {
+    expect(await codeOf(owner.tokens.list({ sort: 'prefix' as never }))).toBe('VALIDATION_FAILED');
+    expect(await codeOf(owner.tokens.list({ order: 'up' as never }))).toBe('VALIDATION_FAILED');
+    const byName = await owner.tokens.list({
+      sort: 'name',
+      order: 'asc',
+      limit: 2,
+    });
+    const cursor = byName.nextCursor as string;
+    expect(cursor).toEqual(expect.any(String));
+    expect(await codeOf(owner.tokens.list({ sort: 'name', order: 'desc', cursor }))).toBe(
+      'VALIDATION_FAILED',
+    );
+    expect(await codeOf(owner.tokens.list({ sort: 'createdAt', cursor }))).toBe('VALIDATION_FAILED');
+    expect(await codeOf(owner.tokens.list({ cursor }))).toBe('VALIDATION_FAILED');
+    expect(
+      (
+        await owner.tokens.list({
+          sort: 'name',
+          order: 'asc',
+          limit: 2,
+          cursor,
+        })
+      ).data,
+    ).toHaveLength(2);
+  });
+});

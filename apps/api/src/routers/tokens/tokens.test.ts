@@ -272,8 +272,9 @@ describe('who sees and manages which tokens', () => {
     expect(await other.tokens.list({ subjectUserId: otherMember.id })).toEqual({
       data: [],
       nextCursor: null,
+      total: 0,
     });
-    expect(await other.tokens.list({ type: 'service' })).toEqual({ data: [], nextCursor: null });
+    expect(await other.tokens.list({ type: 'service' })).toEqual({ data: [], nextCursor: null, total: 0 });
 
     // An admin sees and manages everyone's.
     expect((await admin.tokens.get({ id: theirs.id })).name).toBe('theirs');

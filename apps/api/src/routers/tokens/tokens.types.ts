@@ -44,7 +44,7 @@ export const listTokensMeta = {
   rest: {
     method: 'GET',
     path: '/tokens',
-    summary: 'List tokens (members see their own), newest first',
+    summary: 'List tokens (members see their own), newest first unless sorted, with the total',
     tags: [TOKENS_TAG],
   },
 } satisfies ProcedureMeta;
