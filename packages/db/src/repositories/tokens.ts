@@ -567,45 +567,41 @@ function compare(a: string, b: string): number {
 }
 
 /**
- * API requests per UTC day from token_usage_daily, all the organisation's tokens together, from `fromDay`
- * to `toDay` inclusive; days without requests are absent. Counts arrive with the usage buffer's flush.
+ * Requests per UTC day from token_usage_daily, from `fromDay` to `toDay` inclusive ('YYYY-MM-DD'), of one
+ * token or of all an organisation's tokens together; days without requests are absent. Counts arrive with
+ * the usage buffer's flush.
  */
-export async function dailyApiRequests(
+async function dailyRequests(
+  db: Executor,
+  query: ({ tokenId: string } | { organizationId: string }) & { fromDay: string; toDay: string },
+): Promise<{ day: string; requests: number }[]> {
+  const rows = await db
+    .selectFrom('tokenUsageDaily')
+    .select(['day', sql<number>`coalesce(sum(request_count), 0)::bigint`.as('requests')])
+    .where((eb) =>
+      'tokenId' in query
+        ? eb('tokenId', '=', query.tokenId)
+        : eb('organizationId', '=', query.organizationId),
+    )
+    .where('day', '>=', query.fromDay)
+    .where('day', '<=', query.toDay)
+    .groupBy('day')
+    .execute();
+  return rows.map((row) => ({ day: String(row.day), requests: Number(row.requests) }));
+}
+
+/** API requests per UTC day, all the organisation's tokens together (billing's usage). */
+export function dailyApiRequests(
   db: Executor,
   query: { organizationId: string; fromDay: string; toDay: string },
 ): Promise<{ day: string; requests: number }[]> {
-  const rows = await db
-    .selectFrom('tokenUsageDaily')
-    .select(['day', sql<number>`coalesce(sum(request_count), 0)::bigint`.as('requests')])
-    .where('organizationId', '=', query.organizationId)
-    .where('day', '>=', query.fromDay)
-    .where('day', '<=', query.toDay)
-    .groupBy('day')
-    .execute();
-  return rows.map((row) => ({
-    day: String(row.day),
-    requests: Number(row.requests),
-  }));
+  return dailyRequests(db, query);
 }
 
-/**
- * Requests per UTC day made with one token, from `fromDay` to `toDay` inclusive ('YYYY-MM-DD'), from
- * token_usage_daily (served by its (token_id, day) primary key); days without requests are absent.
- */
-export async function dailyTokenRequests(
+/** Requests per UTC day made with one token (served by token_usage_daily's (token_id, day) key). */
+export function dailyTokenRequests(
   db: Executor,
   query: { tokenId: string; fromDay: string; toDay: string },
 ): Promise<{ day: string; requests: number }[]> {
-  const rows = await db
-    .selectFrom('tokenUsageDaily')
-    .select(['day', sql<number>`coalesce(sum(request_count), 0)::bigint`.as('requests')])
-    .where('tokenId', '=', query.tokenId)
-    .where('day', '>=', query.fromDay)
-    .where('day', '<=', query.toDay)
-    .groupBy('day')
-    .execute();
-  return rows.map((row) => ({
-    day: String(row.day),
-    requests: Number(row.requests),
-  }));
+  return dailyRequests(db, query);
 }
