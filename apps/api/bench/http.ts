@@ -50,6 +50,8 @@ export interface HttpBenchOptions {
   instructionsWarmupSeconds: number;
   /** The targets to run (`--targets a,b`); the embedded Tollgate always runs, the references replay its answer. */
   targets: TargetId[] | null;
+  /** The targets counted under callgrind (`--instructions-targets a,b`); default {@link INSTRUCTION_TARGETS}. */
+  instructionTargets: TargetId[] | null;
 }
 
 /** The issue's targets (issue 17). */
@@ -69,6 +71,7 @@ const DEFAULTS = {
   instructionsWarmupSeconds: 40,
   instructionsSeconds: 20,
   targets: null,
+  instructionTargets: null,
 } satisfies HttpBenchOptions;
 const QUICK_DEFAULTS = {
   ...DEFAULTS,
@@ -96,6 +99,7 @@ export function httpOptionsFromArgs(argv: string[]): HttpBenchOptions {
       'instructions-duration': { type: 'string' },
       'instructions-warmup': { type: 'string' },
       targets: { type: 'string' },
+      'instructions-targets': { type: 'string' },
     },
   });
   const number = (name: keyof typeof values, fallback: number, min: number) => {
@@ -116,6 +120,7 @@ export function httpOptionsFromArgs(argv: string[]): HttpBenchOptions {
     instructionsSeconds: number('instructions-duration', defaults.instructionsSeconds, 1),
     instructionsWarmupSeconds: number('instructions-warmup', defaults.instructionsWarmupSeconds, 1),
     targets: targetsFrom(values.targets),
+    instructionTargets: targetsFrom(values['instructions-targets']),
   };
 }
 
@@ -151,6 +156,15 @@ interface TargetDefinition {
   /** The ratio to its minimal server the issue asks for. */
   goal?: number;
 }
+
+/** Counted under callgrind by default: each Tollgate /tokens/self row and the minimal server it is held against. */
+const INSTRUCTION_TARGETS: TargetId[] = [
+  'minimal-memory',
+  'tollgate-memory',
+  'tollgate-memory-metrics',
+  'minimal-redis',
+  'tollgate-redis',
+];
 
 const SELF = '/api/v1/tokens/self';
 const DEFINITIONS: TargetDefinition[] = [
@@ -540,8 +554,10 @@ export async function runHttpBench(options: HttpBenchOptions): Promise<string> {
       const missing = callgrindAvailable();
       if (missing) notes.push(`--instructions: ${missing}; not measured.`);
       else {
-        const counted: TargetId[] = ['minimal-memory', 'tollgate-memory'];
-        if (wanted.some((d) => d.id === 'tollgate-memory-metrics')) counted.push('tollgate-memory-metrics');
+        // Only targets this run could start (Redis and PostgreSQL may be missing).
+        const counted = (options.instructionTargets ?? INSTRUCTION_TARGETS).filter((id) =>
+          wanted.some((d) => d.id === id),
+        );
         for (const id of counted) {
           const definition = DEFINITIONS.find((d) => d.id === id) as TargetDefinition;
           progress(`${id} under callgrind (slow)…`);
@@ -666,16 +682,23 @@ function report(run: {
       mark(extra <= 1 - METRICS_GOAL),
     ]);
   }
-  const minimalCount = run.instructions.get('minimal-memory');
-  if (tollgateCount && minimalCount) {
-    const factor = tollgateCount.perRequest / minimalCount.perRequest;
-    goals.push([
-      'instructions per request, Tollgate memory ÷ minimal memory',
-      `≤ ${GOALS.instructionsFactor}`,
-      fmt(factor, 2),
-      mark(factor <= GOALS.instructionsFactor),
-    ]);
-  } else {
+  const instructionGoals = (['tollgate-memory', 'tollgate-redis'] as const).flatMap((id) => {
+    const count = run.instructions.get(id);
+    const minimalId = DEFINITIONS.find((d) => d.id === id)?.minimal;
+    const minimal = minimalId ? run.instructions.get(minimalId) : undefined;
+    if (!count || !minimal) return [];
+    const factor = count.perRequest / minimal.perRequest;
+    return [
+      [
+        `instructions per request, ${id} ÷ ${minimalId}`,
+        `≤ ${GOALS.instructionsFactor}`,
+        fmt(factor, 2),
+        mark(factor <= GOALS.instructionsFactor),
+      ],
+    ];
+  });
+  if (instructionGoals.length > 0) goals.push(...instructionGoals);
+  else {
     goals.push([
       'instructions per request ÷ minimal',
       `≤ ${GOALS.instructionsFactor}`,
@@ -699,8 +722,10 @@ ${[
   '| target | instructions per request (net of idle) | ÷ minimal | gross (idle included) | requests counted | idle main thread (subtracted) |',
   '|---|---|---|---|---|---|',
   ...[...run.instructions].map(([id, count]) => {
-    const label = DEFINITIONS.find((d) => d.id === id)?.label ?? id;
-    const ratio = minimalCount ? fmt(count.perRequest / minimalCount.perRequest, 2) : '—';
+    const definition = DEFINITIONS.find((d) => d.id === id);
+    const own = id.startsWith('minimal-') ? count : run.instructions.get(definition?.minimal ?? id);
+    const label = definition?.label ?? id;
+    const ratio = own ? fmt(count.perRequest / own.perRequest, 2) : '—';
     return `| ${label} | ${fmt(count.perRequest / 1000)}k | ${ratio} | ${fmt(count.grossPerRequest / 1000)}k | ${fmt(count.requests)} in ${fmt(count.loadSeconds, 1)} s | ${fmt(count.idlePerSecond / 1000)}k/s |`;
   }),
 ].join('\n')}
@@ -754,7 +779,8 @@ ${run.notes.length ? `\n${run.notes.map((note) => `- ${note}`).join('\n')}\n` : 
 | \`--warmup S\` | ${DEFAULTS.warmupSeconds} | seconds of load per target before the first round |
 | \`--connections N\` | ${DEFAULTS.connections} | connections of the load generator (1 thread) |
 | \`--tokens N\` | ${DEFAULTS.tokens} | tokens, presented round-robin |
-| \`--instructions\` | off | also count instructions per request under callgrind (minimal and Tollgate, memory; minutes) |
+| \`--instructions\` | off | also count instructions per request under callgrind (minutes per target) |
+| \`--instructions-targets a,b\` | ${INSTRUCTION_TARGETS.join(',')} | the targets counted under callgrind |
 | \`--instructions-warmup S\` | ${DEFAULTS.instructionsWarmupSeconds} | uninstrumented warm-up under valgrind |
 | \`--instructions-duration S\` | ${DEFAULTS.instructionsSeconds} | each counted window (instrumented warm-up, idle, load) |
 
