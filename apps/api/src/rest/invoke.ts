@@ -63,13 +63,26 @@ export type ProcedureInvoker = (ctx: Context, rawInput: unknown) => Promise<unkn
  * version in pnpm-workspace.yaml's catalog: an upgrade is a deliberate change, and invoke.test.ts is its
  * tripwire (it compares this invoker with a caller, outcome for outcome).
  */
-export function procedureInvoker(path: string, procedure: ProcedureRuntime): ProcedureInvoker {
+export function procedureInvoker(
+  path: string,
+  procedure: ProcedureRuntime,
+  options: {
+    /**
+     * Run the output parser (default). False when the caller writes the result with a serialiser compiled from
+     * the same output schema, which drops undeclared fields itself (rest/serializer.ts).
+     */
+    parseOutput?: boolean;
+  } = {},
+): ProcedureInvoker {
   const { meta, type } = procedure._def;
   if (type === 'subscription') throw new Error(`${path}: a subscription cannot be invoked`);
+  const parseOutput = options.parseOutput ?? true;
   const middlewares = procedure._def.middlewares.flatMap((middleware): Middleware[] => {
     // tRPC's error formatter only shapes errors for tRPC's own wire format, which REST never reads.
     if (middleware._type === 'errors') return [];
-    if (middleware._type === 'output') return [outputMiddleware(path, procedure._def.output)];
+    if (middleware._type === 'output') {
+      return parseOutput ? [outputMiddleware(path, procedure._def.output)] : [];
+    }
     return [middleware];
   });
 

@@ -176,7 +176,8 @@ export function createPlaygroundDispatcher(routes: readonly RestRouteEntry[]): P
         const context = createContextInner({ services, request: playgroundRequest(request, auth, headers) });
         const output = await route.invoke(context, procedureInput);
         status = route.successStatus;
-        body = status === 204 ? null : (output ?? null);
+        // As the facade writes it: the declared fields only (route.serialize), read back as a value.
+        body = status === 204 ? null : JSON.parse(route.serialize(output));
       }
     } catch (error) {
       const failure = toRestError(error);

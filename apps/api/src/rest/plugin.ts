@@ -12,6 +12,9 @@ import { buildOpenApiDocument, OPENAPI_DOCUMENT_PATH, REST_PREFIX } from './open
 import { buildProcedureInput, type CookieCodec, restRequestInfo } from './request.ts';
 import type { RestRouteEntry } from './route-table.ts';
 
+/** What Fastify would set for an object body; a body serialised here is sent as a string, so it is said here. */
+const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
+
 export interface RestPluginOptions {
   services: Services;
   /** The route table of the app router, built once at start-up (server.ts): what is served and documented. */
@@ -87,7 +90,7 @@ export const restPlugin: FastifyPluginAsync<RestPluginOptions> = async (app, opt
         const context: Context = { services, request: restRequestInfo(request, reply, options.cookies) };
         const output = await route.invoke(context, buildProcedureInput(route, shape, request));
         if (route.successStatus === 204) return reply.code(204).send();
-        return reply.code(route.successStatus).send(output ?? null);
+        return reply.code(route.successStatus).type(JSON_CONTENT_TYPE).send(route.serialize(output));
       },
     });
   }

@@ -3,6 +3,7 @@ import type { AnyRouter } from '@trpc/server';
 import type { z } from 'zod';
 import type { ProcedureMeta, RestRoute } from '../trpc/init.ts';
 import { type ProcedureInvoker, type ProcedureRuntime, procedureInvoker } from './invoke.ts';
+import { compileResponseSerializer, type ResponseSerializer } from './serializer.ts';
 
 /** One REST endpoint: a procedure of the app router and the route its meta declares. */
 export interface RestRouteEntry {
@@ -27,8 +28,14 @@ export interface RestRouteEntry {
   inputs: z.ZodType[];
   /** The output parser of the procedure, if it declares one. */
   output: z.ZodType | null;
-  /** Runs the procedure — its whole middleware chain and resolver — with a context and a raw input. */
+  /**
+   * Runs the procedure — its whole middleware chain and resolver — with a context and a raw input. Its result is
+   * for {@link serialize}: when the route has a compiled serialiser the output parser is left out of the chain
+   * (the serialiser writes the declared fields only), so the raw result must never be sent as it is.
+   */
   invoke: ProcedureInvoker;
+  /** The result of {@link invoke} as the JSON body of the response: the declared fields only. */
+  serialize: ResponseSerializer;
 }
 
 /** The runtime shape of a built procedure as tRPC 11 keeps it in `router._def.procedures`. */
@@ -47,6 +54,11 @@ export const BODY_METHODS: ReadonlySet<RestRoute['method']> = new Set(['POST', '
 
 function isZodSchema(value: unknown): value is z.ZodType {
   return typeof value === 'object' && value !== null && '_zod' in value;
+}
+
+/** A body without a compiled serialiser: what the output parser (if any) left, as JSON; `null` for nothing. */
+function stringifyJson(output: unknown): string {
+  return JSON.stringify(output ?? null);
 }
 
 /**
@@ -68,6 +80,10 @@ export function buildRouteTable(router: AnyRouter): RestRouteEntry[] {
     const clash = seen.get(key);
     if (clash) throw new Error(`${key} is declared by both ${clash} and ${procedurePath}`);
     seen.set(key, procedurePath);
+    const outputSchema = isZodSchema(output) ? output : null;
+    // The serialiser compiled from the output schema does the output parser's stripping; a schema it cannot
+    // write exactly keeps the parser, and JSON.stringify of the parsed result.
+    const compiled = outputSchema ? compileResponseSerializer(outputSchema) : null;
     entries.push({
       procedurePath,
       procedureType: type,
@@ -81,8 +97,9 @@ export function buildRouteTable(router: AnyRouter): RestRouteEntry[] {
       successStatus: rest.successStatus ?? 200,
       debitsCredits: meta.debitsCredits === true,
       inputs: inputs.filter(isZodSchema),
-      output: isZodSchema(output) ? output : null,
-      invoke: procedureInvoker(procedurePath, procedure),
+      output: outputSchema,
+      invoke: procedureInvoker(procedurePath, procedure, { parseOutput: compiled === null }),
+      serialize: compiled ?? stringifyJson,
     });
   }
   return entries;

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { BASE62_ALPHABET, decodeBase62, encodeBase62Fixed, randomBase62 } from './base62.ts';
 
 describe('encodeBase62Fixed', () => {
@@ -70,6 +70,18 @@ describe('randomBase62', () => {
     let chiSquared = 0;
     for (const char of BASE62_ALPHABET) chiSquared += ((counts.get(char) ?? 0) - expected) ** 2 / expected;
     expect(chiSquared).toBeLessThan(130);
+  });
+
+  it('draws from the CSPRNG in batches, never handing out a byte twice', () => {
+    const draw = vi.spyOn(globalThis.crypto, 'getRandomValues');
+    try {
+      // 1,000 ids' worth of randomness (14 characters each) in a handful of calls, not one call per id.
+      const values = Array.from({ length: 1_000 }, () => randomBase62(14));
+      expect(draw.mock.calls.length).toBeLessThanOrEqual(5);
+      expect(new Set(values).size).toBe(values.length);
+    } finally {
+      draw.mockRestore();
+    }
   });
 
   it('refuses a negative or fractional length', () => {

@@ -6,7 +6,24 @@ export const BASE62_ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijkl
 
 // 62 * 4: bytes at or above this would make `byte % 62` favour the first eight characters.
 const UNBIASED_BYTE_LIMIT = 248;
-const RANDOM_BATCH_SIZE = 64;
+/**
+ * Random bytes are drawn from the CSPRNG this many at a time and handed out one by one, each used once and
+ * zeroed: one `getRandomValues` call per ~190 request ids instead of one per id (the call into the platform
+ * costs far more than the bytes; every request gets an id). Node's own randomUUID batches the same way.
+ */
+const RANDOM_POOL_SIZE = 4096;
+const randomPool = new Uint8Array(RANDOM_POOL_SIZE);
+let randomPoolOffset = RANDOM_POOL_SIZE;
+
+function nextRandomByte(): number {
+  if (randomPoolOffset === RANDOM_POOL_SIZE) {
+    globalThis.crypto.getRandomValues(randomPool);
+    randomPoolOffset = 0;
+  }
+  const byte = randomPool[randomPoolOffset] as number;
+  randomPool[randomPoolOffset++] = 0;
+  return byte;
+}
 
 /**
  * Encodes a non-negative safe integer as exactly `width` base62 characters, left-padded with `0`.
@@ -55,21 +72,17 @@ export function decodeBase62(s: string, start = 0, end = s.length): number {
 }
 
 /**
- * Returns `length` base62 characters from the platform CSPRNG (`crypto.getRandomValues`), using rejection
- * sampling so every character is equally likely (log2(62) ≈ 5.954 bits each).
+ * Returns `length` base62 characters from the platform CSPRNG (`crypto.getRandomValues`, drawn in batches),
+ * using rejection sampling so every character is equally likely (log2(62) ≈ 5.954 bits each).
  */
 export function randomBase62(length: number): string {
   if (!Number.isInteger(length) || length < 0) {
     throw new RangeError(`randomBase62 expects a non-negative integer length, got ${length}`);
   }
-  const bytes = new Uint8Array(RANDOM_BATCH_SIZE);
   let out = '';
   while (out.length < length) {
-    globalThis.crypto.getRandomValues(bytes);
-    for (let i = 0; i < bytes.length && out.length < length; i++) {
-      const byte = bytes[i]!;
-      if (byte < UNBIASED_BYTE_LIMIT) out += BASE62_ALPHABET[byte % 62];
-    }
+    const byte = nextRandomByte();
+    if (byte < UNBIASED_BYTE_LIMIT) out += BASE62_ALPHABET[byte % 62];
   }
   return out;
 }
