@@ -18,6 +18,42 @@ export interface MetricsSources {
 /** The label of requests that matched no route: never the raw path, which may hold an id or a token. */
 export const UNMATCHED_ROUTE = 'unmatched';
 
+/** A count bumped on the request path; read by its prom-client counter when scraped. */
+export class HotCount {
+  value = 0;
+
+  inc(): void {
+    this.value++;
+  }
+}
+
+/**
+ * A prom-client counter whose values live in {@link HotCount}s, one per label value, copied in when scraped.
+ * A label value is shown once it has counted something, or from the start when `always`.
+ */
+function hotCounter(
+  registry: Registry,
+  options: {
+    name: string;
+    help: string;
+    label: string;
+    counts: () => readonly (readonly [string, HotCount, boolean])[];
+  },
+): Counter<string> {
+  return new Counter({
+    name: options.name,
+    help: options.help,
+    labelNames: [options.label],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const [value, count, always] of options.counts()) {
+        if (always || count.value > 0) this.inc({ [options.label]: value }, count.value);
+      }
+    },
+  });
+}
+
 /**
  * The Prometheus metrics of §17, one Registry per process (tests build several servers in one process, and
  * prom-client's global registry would mix them). Labels hold route templates, methods, statuses, §7 codes and
@@ -38,23 +74,42 @@ export class Metrics {
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
     registers: [this.registry],
   });
-  readonly verifications = new Counter({
+  // Counted on every request: plain numbers, handed to prom-client only when scraped (collect), so that the
+  // hot path pays one addition instead of a labelled counter's bookkeeping.
+  readonly #verificationOk = new HotCount();
+  readonly #verificationRefused = new Map<ErrorCode, HotCount>(ERROR_CODES.map((code) => [code, new HotCount()]));
+  readonly tokenCacheHit = new HotCount();
+  readonly tokenCacheMiss = new HotCount();
+  readonly rateLimitAllowed = new HotCount();
+  readonly rateLimitLimited = new HotCount();
+
+  readonly verifications = hotCounter(this.registry, {
     name: 'tollgate_token_verifications_total',
     help: 'Bearer token verifications, by outcome: OK or the §7 code of the refusal',
-    labelNames: ['outcome'] as const,
-    registers: [this.registry],
+    label: 'outcome',
+    // Every outcome that happened, and OK from the start (rate() and alerts see a series before the first).
+    counts: () => [
+      ['OK', this.#verificationOk, true],
+      ...[...this.#verificationRefused].map(([code, count]) => [code, count, false] as const),
+    ],
   });
-  readonly tokenCache = new Counter({
+  readonly tokenCache = hotCounter(this.registry, {
     name: 'tollgate_token_cache_lookups_total',
     help: 'Token cache lookups by result (hit: no database access)',
-    labelNames: ['result'] as const,
-    registers: [this.registry],
+    label: 'result',
+    counts: () => [
+      ['hit', this.tokenCacheHit, true],
+      ['miss', this.tokenCacheMiss, true],
+    ],
   });
-  readonly rateLimitDecisions = new Counter({
+  readonly rateLimitDecisions = hotCounter(this.registry, {
     name: 'tollgate_rate_limit_decisions_total',
     help: 'Requests counted against the §6 limits, by decision',
-    labelNames: ['decision'] as const,
-    registers: [this.registry],
+    label: 'decision',
+    counts: () => [
+      ['allowed', this.rateLimitAllowed, true],
+      ['limited', this.rateLimitLimited, true],
+    ],
   });
   readonly rateLimitFallbacks = new Counter({
     name: 'tollgate_rate_limit_store_fallbacks_total',
@@ -71,23 +126,11 @@ export class Metrics {
   /** Where /metrics is served once {@link startMetricsServer} ran (METRICS_PORT 0 picks a free port). */
   address: AddressInfo | undefined;
 
-  // Children made once: an increment on the hot path is then one addition, without a label lookup.
-  readonly tokenCacheHit = this.tokenCache.labels('hit');
-  readonly tokenCacheMiss = this.tokenCache.labels('miss');
-  readonly rateLimitAllowed = this.rateLimitDecisions.labels('allowed');
-  readonly rateLimitLimited = this.rateLimitDecisions.labels('limited');
-  readonly #verificationOk = this.verifications.labels('OK');
-  readonly #verificationRefused = new Map(
-    ERROR_CODES.map((code) => [code, this.verifications.labels(code)] as const),
-  );
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'tollgate_' });
     // Every known result at 0 from the start, so that rate() and alerts see a series before the first event.
     for (const result of ['succeeded', 'retrying', 'failed']) this.webhookDeliveries.inc({ result }, 0);
-    for (const decision of ['allowed', 'limited']) this.rateLimitDecisions.inc({ decision }, 0);
-    for (const result of ['hit', 'miss']) this.tokenCache.inc({ result }, 0);
-    this.verifications.inc({ outcome: 'OK' }, 0);
   }
 
   /** The rate limiter's decisions and store fallbacks, counted. */

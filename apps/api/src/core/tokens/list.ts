@@ -14,7 +14,7 @@ import type { z } from 'zod';
 import type { Verification } from '../../auth/verify-token.ts';
 import type { RateLimitWindowName } from '../../ratelimit/config.ts';
 import type { Services } from '../../services.ts';
-import { withLatestAddress } from '../last-used-ips.ts';
+import { isoStringOf, withLatestAddress } from '../last-used-ips.ts';
 import { toTokenObject } from '../token-object.ts';
 import { authorityOf, canManage, notFound, parseInput, type TokenActor } from './authority.ts';
 import { type TokenDetail, toTokenDetail } from './detail.ts';
@@ -121,15 +121,6 @@ export async function getToken(
   return toTokenObject(row, services.clock.now());
 }
 
-/** The instant last formatted for lastUsedAt, and its text: requests of the same millisecond share one. */
-let lastUse = { ms: Number.NaN, iso: '' };
-
-function isoStringOf(at: Date): string {
-  const ms = at.getTime();
-  // Date#toISOString costs ~0.4 µs; under load, many requests fall in the same millisecond.
-  if (ms !== lastUse.ms) lastUse = { ms, iso: at.toISOString() };
-  return lastUse.iso;
-}
 
 /**
  * The calling token as `tokens.self` shows it, answered from what verification loaded (no query): its token
