@@ -80,6 +80,17 @@ export {
   ZListAuditLogsOutputSchema,
 } from './schemas/audit.ts';
 export {
+  type TLogoutOutput,
+  type TSessionView,
+  type TSwitchOrganizationInput,
+  ZLoginOutputSchema,
+  ZLogoutOutputSchema,
+  ZMeOutputSchema,
+  ZSessionViewSchema,
+  ZSwitchOrganizationInputSchema,
+  ZSwitchOrganizationOutputSchema,
+} from './schemas/auth.ts';
+export {
   MAX_USAGE_DAYS,
   type TCreditLedgerEntry,
   type TGetCreditsRequest,

@@ -48,9 +48,10 @@ const CODE_BY_STATUS: Record<number, ErrorCode> = {
 };
 
 /**
- * The §7 error for anything that went wrong while serving a REST call: a procedure's TRPCError (through the
- * same mapping as tRPC), a TollgateError or an unreachable database (UNAVAILABLE, see knownTollgateError), or
- * one of Fastify's own request errors. Whatever else is INTERNAL, with the default sentence only: its own
+ * The §7 error for anything that went wrong while serving a REST call: a TollgateError as it is (a procedure's
+ * reaches here unchanged, see rest/invoke.ts), an unreachable database (UNAVAILABLE, see knownTollgateError),
+ * a TRPCError of tRPC's own steps (invalid input, through the same mapping as tRPC's error formatter), or one
+ * of Fastify's own request errors. Whatever else is INTERNAL, with the default sentence only: its own
  * message may carry internals.
  */
 export function toRestError(error: unknown): TollgateError {

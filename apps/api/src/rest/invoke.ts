@@ -1,3 +1,4 @@
+import { isTollgateError } from '@tollgate/domain';
 import { getTRPCErrorFromUnknown, TRPCError } from '@trpc/server';
 import type { Context } from '../trpc/context.ts';
 import type { ProcedureMeta } from '../trpc/init.ts';
@@ -42,7 +43,12 @@ export interface ProcedureRuntime {
   };
 }
 
-/** Calls one procedure with a context and a raw input; resolves to its output or rejects with its TRPCError. */
+/**
+ * Calls one procedure with a context and a raw input; resolves to its output. Through the REST facade
+ * (`surface: 'rest'`) it rejects with the very TollgateError the procedure failed with (or UNAVAILABLE for an
+ * unreachable database), never wrapped in a TRPCError; with a TRPCError only for what tRPC's own steps refuse
+ * (invalid input) and for internal failures, which the chain has logged already.
+ */
 export type ProcedureInvoker = (ctx: Context, rawInput: unknown) => Promise<unknown>;
 
 /**
@@ -50,8 +56,10 @@ export type ProcedureInvoker = (ctx: Context, rawInput: unknown) => Promise<unkn
  * parsing, output validation, the resolver), each `next()` merging the context the middleware adds — without
  * building a caller proxy per request. This is tRPC 11's `callRecursive` with `Object.assign` merges (the
  * library's compiled spread helper defines every property one by one), leaving out tRPC's error formatter,
- * which only shapes errors for tRPC's own wire format and which REST never reads. invoke.test.ts holds it to a
- * caller's results; the REST matrix runs every route through it.
+ * which only shapes errors for tRPC's own wire format and which REST never reads, and leaving a TollgateError
+ * as it is where tRPC wraps whatever a middleware throws in a TRPCError: the chain's error mapping (trpc/init.ts
+ * mapThrown) passes it up unchanged for REST, and the facade answers it without a TRPCError round trip.
+ * invoke.test.ts holds it to a caller's results; the REST matrix runs every route through it.
  *
  * Why not tRPC's public server-side caller (createCallerFactory, issue 13 item 4): measured in process on a
  * chain like tokens.self's (three context-adding middlewares, input and output parsers), a call through a
@@ -116,7 +124,8 @@ export function procedureInvoker(
         },
       });
     } catch (cause) {
-      return { ok: false, error: getTRPCErrorFromUnknown(cause), marker: 'middlewareMarker' };
+      const error = isTollgateError(cause) ? cause : getTRPCErrorFromUnknown(cause);
+      return { ok: false, error, marker: 'middlewareMarker' };
     }
   }
 

@@ -1,4 +1,4 @@
-import { TollgateError } from '@tollgate/domain';
+import { isTollgateError, TollgateError } from '@tollgate/domain';
 import { TRPCError } from '@trpc/server';
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { REQUEST_ID_HEADER } from '../request-id.ts';
@@ -51,8 +51,9 @@ export const restPlugin: FastifyPluginAsync<RestPluginOptions> = async (app, opt
 
   app.setErrorHandler((error, request, reply) => {
     const tollgate = toRestError(error);
-    // Procedures' internal failures are logged by the tRPC chain already; the rest is logged here.
-    if (tollgate.code === 'INTERNAL' && !(error instanceof TRPCError)) {
+    // Procedures' internal failures are logged by the tRPC chain already (they reach here as TRPCErrors), and a
+    // TollgateError is an answer, not a failure; the rest is logged here.
+    if (tollgate.code === 'INTERNAL' && !isTollgateError(error) && !(error instanceof TRPCError)) {
       request.log.error({ err: error }, 'REST request failed');
     }
     return sendRestError(reply, tollgate);

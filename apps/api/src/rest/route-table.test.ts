@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { appRouter } from '../routers/root.ts';
+import { type Context, createContextInner } from '../trpc/context.ts';
 import { router } from '../trpc/init.ts';
 import { protectedProcedure, publicProcedure } from '../trpc/procedures.ts';
 import { objectShape, toJsonSchema } from './json-schema.ts';
@@ -75,6 +76,32 @@ describe('buildRouteTable', () => {
         successStatus: 201,
       },
     ]);
+  });
+
+  it("reads each procedure's own input and output parsers from tRPC's internals (the version pin's tripwire)", async () => {
+    const input = z.object({ id: z.string() });
+    const output = z.object({ id: z.string(), seen: z.literal(true) });
+    const [route, bare] = buildRouteTable(
+      router({
+        get: publicProcedure
+          .meta({ scope: null, rest: { method: 'GET', path: '/things/{id}', summary: 's', tags } })
+          .input(input)
+          .output(output)
+          .query(({ input }) => ({ id: input.id, seen: true as const, dropped: 'not in the output' })),
+        list: publicProcedure
+          .meta({ scope: null, rest: { method: 'GET', path: '/things', summary: 's', tags } })
+          .query(() => []),
+      }),
+    );
+    expect(route?.inputs).toEqual([input]);
+    expect(route?.inputs[0]).toBe(input);
+    expect(route?.output).toBe(output);
+    expect(bare).toMatchObject({ procedurePath: 'list', inputs: [], output: null });
+    const services = { log: { error() {} } } as unknown as Context['services'];
+    await expect(route?.invoke(createContextInner({ services }), { id: 'x' })).resolves.toEqual({
+      id: 'x',
+      seen: true,
+    });
   });
 
   it('refuses a route declared by two procedures, and a route without a scope', () => {

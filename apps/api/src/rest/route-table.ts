@@ -65,6 +65,12 @@ function stringifyJson(output: unknown): string {
  * The REST route table, derived from the procedures' meta: one entry per procedure that declares `rest`.
  * Nothing is listed by hand, so a procedure gets its endpoint (and its OpenAPI operation) by declaring it.
  * Throws at start-up on a route declared twice or a procedure whose meta cannot be served.
+ *
+ * tRPC 11.25.2 has no public way to list a router's procedures with their parsers (`procedure.meta` is public,
+ * the output parser is not), so this reads `router._def.procedures` and each procedure's `_def` (type, meta,
+ * inputs, output): with rest/invoke.ts the only reading of tRPC internals in the product, both held by the
+ * exact @trpc/server version in pnpm-workspace.yaml's catalog and by their tripwires, route-table.test.ts and
+ * invoke.test.ts.
  */
 export function buildRouteTable(router: AnyRouter): RestRouteEntry[] {
   const procedures = router._def.procedures as Record<string, { _def: ProcedureDefinition }>;

@@ -19,7 +19,10 @@ const TRPC_CODE_BY_STATUS: Record<number, TRPCCode> = {
   503: 'SERVICE_UNAVAILABLE',
 };
 
-/** The tRPC error carrying a TollgateError, so the wire status matches the §7 status of its code. */
+/**
+ * The tRPC error carrying a TollgateError, so the wire status matches the §7 status of its code: made for tRPC's
+ * own surfaces only, by the chain's error mapping (init.ts mapThrown); the REST facade never sees one.
+ */
 export function toTRPCError(error: TollgateError): TRPCError {
   return new TRPCError({
     code: TRPC_CODE_BY_STATUS[error.status] ?? 'INTERNAL_SERVER_ERROR',

@@ -59,34 +59,40 @@ export const middleware = t.middleware;
 export const createCallerFactory = t.createCallerFactory;
 
 /**
- * What every procedure's chain does with a failed result: a TollgateError (thrown anywhere below) becomes the
- * tRPC error with the matching status, and so does an unreachable database, as UNAVAILABLE (not logged per
- * request: an outage would write a line per request, and the background jobs report it once); anything else
- * is logged, as an internal failure the caller only sees as INTERNAL.
+ * What every procedure's chain does with a failed result (see {@link mapThrown}): when the failure must change
+ * form on its way up, the new form is thrown; otherwise the result passes up as it is.
  */
 export function mapFailure(
   ctx: Context,
   path: string,
-  result: { ok: true } | { ok: false; error: TRPCError },
+  result: { ok: true } | { ok: false; error: unknown },
 ): void {
   if (result.ok) return;
-  const cause = result.error.cause;
-  const known = knownTollgateError(cause);
-  if (known) throw toTRPCError(known);
-  if (result.error.code === 'INTERNAL_SERVER_ERROR') {
-    ctx.services.log.error(
-      { err: cause ?? result.error, path, reqId: ctx.request.requestId },
-      'procedure failed',
-    );
-  }
+  const mapped = mapThrown(ctx, path, result.error);
+  if (mapped !== result.error) throw mapped;
 }
 
-/** The same for an error a chain's first middleware throws itself (see protectedProcedure). */
+/**
+ * The one place where a failure of a procedure's chain gets the form of the surface it goes out through, called
+ * by each chain's first middleware (baseProcedure's, protectedProcedure's) for what it throws itself and, through
+ * {@link mapFailure}, for a failed result from below. Returns what to throw.
+ *
+ * - A §7 error ({@link knownTollgateError}: a TollgateError thrown anywhere below, or an unreachable database
+ *   as UNAVAILABLE, not logged per request: an outage would write a line per request, and the background jobs
+ *   report it once) stays that TollgateError through the REST facade (`surface: 'rest'`, set only by the facade
+ *   and the playground, which run procedures with rest/invoke.ts: the invoker hands it to the facade's error
+ *   handler untouched). For tRPC's own surfaces (its HTTP adapter, createCaller) it becomes, here and only here,
+ *   the TRPCError with the matching code ({@link toTRPCError}): tRPC's runner would make anything else
+ *   INTERNAL_SERVER_ERROR, and its wire code and a client's `error.data.code` come from that code.
+ * - Anything else is logged, with the path and the request id, as an internal failure the caller only sees as
+ *   INTERNAL; tRPC's own errors for a caller's mistake (invalid input: BAD_REQUEST) pass as they are.
+ */
 export function mapThrown(ctx: Context, path: string, error: unknown): unknown {
-  const known = knownTollgateError(error);
-  if (known) return toTRPCError(known);
+  const cause = error instanceof TRPCError ? error.cause : error;
+  const known = knownTollgateError(cause);
+  if (known) return ctx.request.surface === 'rest' ? known : toTRPCError(known);
   if (!(error instanceof TRPCError) || error.code === 'INTERNAL_SERVER_ERROR') {
-    ctx.services.log.error({ err: error, path, reqId: ctx.request.requestId }, 'procedure failed');
+    ctx.services.log.error({ err: cause ?? error, path, reqId: ctx.request.requestId }, 'procedure failed');
   }
   return error;
 }

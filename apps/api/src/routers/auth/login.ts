@@ -5,14 +5,14 @@ import {
   findUserByEmail,
   listMembershipsForUser,
 } from '@tollgate/db';
-import { TollgateError } from '@tollgate/domain';
+import { TollgateError, ZLoginOutputSchema } from '@tollgate/domain';
 import { recordAudit } from '../../audit/record.ts';
 import { loginLimiterFor } from '../../auth/login-limiter.ts';
 import { verifyDummyPassword, verifyPassword } from '../../auth/password.ts';
 import { authenticateSession, createSession } from '../../auth/session.ts';
+import { describeSession } from '../../auth/session-view.ts';
 import { publicProcedure } from '../../trpc/procedures.ts';
-import { ZLoginInputSchema, ZLoginOutputSchema } from './login.types.ts';
-import { describeSession } from './session-view.ts';
+import { ZLoginInputSchema } from './auth.types.ts';
 
 /** The same sentence for an unknown email and a wrong password, so that neither reveals which emails exist. */
 const WRONG_CREDENTIALS = 'Email or password is incorrect.';
@@ -21,7 +21,7 @@ const WRONG_CREDENTIALS = 'Email or password is incorrect.';
  * Signs in with email and password: sets the HttpOnly session cookie and returns the user, their
  * organisations and the CSRF token for mutations. Attempts are limited per address and per account.
  */
-export const login = publicProcedure
+export const loginProcedure = publicProcedure
   .input(ZLoginInputSchema)
   .output(ZLoginOutputSchema)
   .mutation(async ({ ctx: { services, request }, input }) => {

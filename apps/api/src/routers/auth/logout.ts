@@ -1,11 +1,11 @@
 import type { Executor } from '@tollgate/db';
+import { ZLogoutOutputSchema } from '@tollgate/domain';
 import { recordAudit } from '../../audit/record.ts';
 import { destroySession } from '../../auth/session.ts';
 import { sessionProcedure } from '../../trpc/procedures.ts';
-import { ZLogoutOutputSchema } from './logout.types.ts';
 
 /** Ends the session: its row is deleted (the cookie is useless from now on, in any copy) and the cookie cleared. */
-export const logout = sessionProcedure
+export const logoutProcedure = sessionProcedure
   .output(ZLogoutOutputSchema)
   .mutation(async ({ ctx: { services, request, principal } }) => {
     await services.db.transaction().execute(async (tx: Executor) => {

@@ -1,11 +1,10 @@
-import { TollgateError } from '@tollgate/domain';
+import { TollgateError, ZMeOutputSchema } from '@tollgate/domain';
 import { csrfTokenOfRequest } from '../../auth/session.ts';
+import { describeSession } from '../../auth/session-view.ts';
 import { sessionProcedure } from '../../trpc/procedures.ts';
-import { ZMeOutputSchema } from './me.types.ts';
-import { describeSession } from './session-view.ts';
 
 /** The signed-in user, their organisations, the current one with its role and scopes, and the CSRF token. */
-export const me = sessionProcedure
+export const meProcedure = sessionProcedure
   .output(ZMeOutputSchema)
   .query(async ({ ctx: { services, request, principal } }) => {
     const csrfToken = csrfTokenOfRequest(request);

@@ -1,8 +1,13 @@
 import { router } from '../../trpc/init.ts';
-import { login } from './login.ts';
-import { logout } from './logout.ts';
-import { me } from './me.ts';
-import { switchOrganization } from './switch-organization.ts';
+import { loginProcedure } from './login.ts';
+import { logoutProcedure } from './logout.ts';
+import { meProcedure } from './me.ts';
+import { switchOrganizationProcedure } from './switch-organization.ts';
 
 /** Sign-in for the web app: cookie sessions, not tokens (tokens are for APIs). */
-export const authRouter = router({ login, logout, me, switchOrganization });
+export const authRouter = router({
+  login: loginProcedure,
+  logout: logoutProcedure,
+  me: meProcedure,
+  switchOrganization: switchOrganizationProcedure,
+});

@@ -1,15 +1,15 @@
 import { findMembership, setSessionOrganization } from '@tollgate/db';
-import { TollgateError } from '@tollgate/domain';
-import { csrfTokenOfRequest } from '../../auth/session.ts';
-import { sessionProcedure } from '../../trpc/procedures.ts';
-import { describeSession } from './session-view.ts';
 import {
+  TollgateError,
   ZSwitchOrganizationInputSchema,
   ZSwitchOrganizationOutputSchema,
-} from './switch-organization.types.ts';
+} from '@tollgate/domain';
+import { csrfTokenOfRequest } from '../../auth/session.ts';
+import { describeSession } from '../../auth/session-view.ts';
+import { sessionProcedure } from '../../trpc/procedures.ts';
 
 /** Makes another of the user's organisations the one the session acts in; any other id is NOT_FOUND. */
-export const switchOrganization = sessionProcedure
+export const switchOrganizationProcedure = sessionProcedure
   .input(ZSwitchOrganizationInputSchema)
   .output(ZSwitchOrganizationOutputSchema)
   .mutation(async ({ ctx: { services, request, principal }, input }) => {

@@ -1,5 +1,7 @@
-import { ZRole, ZScope } from '@tollgate/domain';
 import { z } from 'zod';
+import { ZId } from '../id/ids.ts';
+import { ZRole } from '../role/roles.ts';
+import { ZScope } from '../scope/catalogue.ts';
 
 /** What the web app learns about its signed-in user: from login, me and switchOrganization alike. */
 export const ZSessionViewSchema = z.object({
@@ -13,4 +15,19 @@ export const ZSessionViewSchema = z.object({
   /** Send it as the X-CSRF-Token header of every mutation made with the session cookie. */
   csrfToken: z.string(),
 });
+
 export type TSessionView = z.infer<typeof ZSessionViewSchema>;
+
+export const ZLoginOutputSchema = ZSessionViewSchema;
+
+export const ZLogoutOutputSchema = z.object({ signedOut: z.literal(true) });
+
+export type TLogoutOutput = z.infer<typeof ZLogoutOutputSchema>;
+
+export const ZMeOutputSchema = ZSessionViewSchema;
+
+export const ZSwitchOrganizationInputSchema = z.object({ organizationId: ZId('organization') });
+
+export type TSwitchOrganizationInput = z.infer<typeof ZSwitchOrganizationInputSchema>;
+
+export const ZSwitchOrganizationOutputSchema = ZSessionViewSchema;

@@ -1,7 +1,6 @@
 import { findUserById, listMembershipsForUser } from '@tollgate/db';
-import { roleCeiling, TollgateError } from '@tollgate/domain';
-import type { Services } from '../../services.ts';
-import type { TSessionView } from './session-view.types.ts';
+import { roleCeiling, TollgateError, type TSessionView } from '@tollgate/domain';
+import type { Services } from '../services.ts';
 
 /** The session as the web app sees it, read fresh from the database (user, memberships, current role). */
 export async function describeSession(

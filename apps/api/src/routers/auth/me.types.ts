@@ -1,1 +1,0 @@
-export { ZSessionViewSchema as ZMeOutputSchema } from './session-view.types.ts';
