@@ -77,7 +77,9 @@ export class Metrics {
   // Counted on every request: plain numbers, handed to prom-client only when scraped (collect), so that the
   // hot path pays one addition instead of a labelled counter's bookkeeping.
   readonly #verificationOk = new HotCount();
-  readonly #verificationRefused = new Map<ErrorCode, HotCount>(ERROR_CODES.map((code) => [code, new HotCount()]));
+  readonly #verificationRefused = new Map<ErrorCode, HotCount>(
+    ERROR_CODES.map((code) => [code, new HotCount()]),
+  );
   readonly tokenCacheHit = new HotCount();
   readonly tokenCacheMiss = new HotCount();
   readonly rateLimitAllowed = new HotCount();
@@ -125,7 +127,6 @@ export class Metrics {
 
   /** Where /metrics is served once {@link startMetricsServer} ran (METRICS_PORT 0 picks a free port). */
   address: AddressInfo | undefined;
-
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'tollgate_' });

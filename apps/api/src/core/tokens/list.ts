@@ -121,7 +121,6 @@ export async function getToken(
   return toTokenObject(row, services.clock.now());
 }
 
-
 /**
  * The calling token as `tokens.self` shows it, answered from what verification loaded (no query): its token
  * object, active (it has just passed every check of §3), with lastUsedAt/lastUsedIp being this very request,
