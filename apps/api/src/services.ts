@@ -5,6 +5,7 @@ import { TokenCache } from './auth/token-cache.ts';
 import { UsageBuffer } from './auth/usage-buffer.ts';
 import { type Clock, systemClock } from './clock.ts';
 import { LeakReportJob, processLeakReports } from './core/leak-report-job.ts';
+import { OrganizationCache } from './core/organization-cache.ts';
 import type { Env } from './env.ts';
 import { Invalidation } from './invalidation.ts';
 import { Metrics, startMetricsServer } from './metrics.ts';
@@ -25,6 +26,8 @@ export interface Services {
   clock: Clock;
   invalidation: Invalidation;
   tokenCache: TokenCache;
+  /** Organisations by id, invalidated with the token cache: GET /organization and sessions read here. */
+  organizations: OrganizationCache;
   usage: UsageBuffer;
   /** The request limits of §6 and the failed-authentication limit, in Redis, PostgreSQL or memory. */
   rateLimits: RateLimiterService;
@@ -65,6 +68,7 @@ export function createServices(deps: {
   const metrics = new Metrics();
   const invalidation = new Invalidation(deps.database, deps.log);
   const tokenCache = new TokenCache({ invalidation, clock });
+  const organizations = new OrganizationCache({ db: deps.database.db, clock, invalidation });
   const usage = new UsageBuffer({
     db: deps.database.db,
     log: deps.log,
@@ -107,6 +111,7 @@ export function createServices(deps: {
     clock,
     invalidation,
     tokenCache,
+    organizations,
     usage,
     rateLimits,
     webhookSecrets,

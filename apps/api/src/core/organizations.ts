@@ -1,7 +1,6 @@
 import {
   countTokensBeyondPolicy,
   type Executor,
-  findOrganizationById,
   findOrganizationBySlug,
   findUserByEmail,
   findUserById,
@@ -244,7 +243,7 @@ export async function getOrganization(
   input: { organizationId: string },
 ): Promise<OrganizationObject> {
   assertActsIn(actor, input.organizationId);
-  const row = await findOrganizationById(services.db, input.organizationId);
+  const row = await services.organizations.get(input.organizationId);
   if (!row) throw new TollgateError('NOT_FOUND');
   return toOrganizationObject(row);
 }

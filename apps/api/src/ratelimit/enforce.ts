@@ -1,4 +1,4 @@
-import { findOrganizationById } from '@tollgate/db';
+import type { OrganizationRow } from '@tollgate/db';
 import { isTollgateError, TollgateError } from '@tollgate/domain';
 import type { Services } from '../services.ts';
 import type { RateLimitSource } from './config.ts';
@@ -48,43 +48,35 @@ export async function enforceRateLimit(
   return decision;
 }
 
-/** How long an organisation's tier and custom limits are reused for session requests. */
-const ORGANIZATION_LIMITS_TTL_MS = 10_000;
-const organizationSources = new WeakMap<object, Map<string, { source: RateLimitSource; untilMs: number }>>();
+/**
+ * The rate-limit source of a cached organisation row: one object per row, so that the limiter's plan for it is
+ * worked out once (RateLimiterService keeps plans per source object) and goes when the row leaves the cache.
+ */
+const organizationSources = new WeakMap<OrganizationRow, RateLimitSource>();
 
 /**
- * Counts a web-app (session) request against its organisation, like a token's. The organisation's tier is
- * read at most every 10 s per process: a tier change may take that long to apply to sessions.
+ * Counts a web-app (session) request against its organisation, like a token's. The organisation's tier and
+ * custom limits come from the organisation cache (invalidated on every change, as tokens' records are).
  */
 export async function enforceSessionRateLimit(
-  services: Pick<Services, 'rateLimits' | 'db'>,
+  services: Pick<Services, 'rateLimits' | 'organizations'>,
   organizationId: string,
   request: { setHeader: SetHeader },
 ): Promise<RateLimitDecision> {
-  let cache = organizationSources.get(services.rateLimits);
-  if (!cache) {
-    cache = new Map();
-    organizationSources.set(services.rateLimits, cache);
-  }
-  const nowMs = Date.now();
-  let entry = cache.get(organizationId);
-  if (!entry || entry.untilMs <= nowMs) {
-    const organization = await findOrganizationById(services.db, organizationId);
-    if (!organization) throw new TollgateError('FORBIDDEN', 'Your organisation no longer exists.');
-    entry = {
-      source: {
-        tier: organization.tier,
-        organizationCustom: {
-          perMinute: organization.customRateLimitPerMinute,
-          perHour: organization.customRateLimitPerHour,
-        },
+  const organization = await services.organizations.get(organizationId);
+  if (!organization) throw new TollgateError('FORBIDDEN', 'Your organisation no longer exists.');
+  let source = organizationSources.get(organization);
+  if (source === undefined) {
+    source = {
+      tier: organization.tier,
+      organizationCustom: {
+        perMinute: organization.customRateLimitPerMinute,
+        perHour: organization.customRateLimitPerHour,
       },
-      untilMs: nowMs + ORGANIZATION_LIMITS_TTL_MS,
     };
-    if (cache.size > 10_000) cache.clear();
-    cache.set(organizationId, entry);
+    organizationSources.set(organization, source);
   }
-  return enforceRateLimit(services, { organizationId, tokenId: null, source: entry.source }, request);
+  return enforceRateLimit(services, { organizationId, tokenId: null, source }, request);
 }
 
 function tooManyFailures(seconds: number, request?: { setHeader: SetHeader }): TollgateError {

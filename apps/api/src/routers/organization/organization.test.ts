@@ -50,6 +50,26 @@ describe('organization.get', () => {
     await expect(harness.callerWithToken(token).organization.get()).resolves.toMatchObject({ id: other.id });
   });
 
+  it('is read once and reused until an invalidation says the organisation changed', async () => {
+    const own = await harness.seedOrganization();
+    const viewer = await sessionOf('viewer', own);
+    const owner = await sessionOf('owner', own);
+    const before = await viewer.organization.get();
+    // A change that tells nobody (as a hand-edited row would be) is not seen: the organisation is cached…
+    await harness.services.db
+      .updateTable('organizations')
+      .set({ name: 'Edited behind its back' })
+      .where('id', '=', own.id)
+      .execute();
+    await expect(viewer.organization.get()).resolves.toMatchObject({ name: before.name });
+    // …until the invalidation every change publishes (here as another process's would arrive).
+    await harness.services.invalidation.publish({ kind: 'organization', organizationId: own.id });
+    await expect(viewer.organization.get()).resolves.toMatchObject({ name: 'Edited behind its back' });
+    // A change through the product is seen at once.
+    await owner.organization.update({ name: 'Renamed' });
+    await expect(viewer.organization.get()).resolves.toMatchObject({ name: 'Renamed' });
+  });
+
   it('is refused to a token without organization:read', async () => {
     const { token } = await harness.issueToken({
       organizationId: org.id,
