@@ -98,10 +98,9 @@ describe('buildRouteTable', () => {
     expect(route?.output).toBe(output);
     expect(bare).toMatchObject({ procedurePath: 'list', inputs: [], output: null });
     const services = { log: { error() {} } } as unknown as Context['services'];
-    await expect(route?.invoke(createContextInner({ services }), { id: 'x' })).resolves.toEqual({
-      id: 'x',
-      seen: true,
-    });
+    // The body as the facade writes it: the route's serialiser, compiled from that output schema, drops the rest.
+    const result = await route?.invoke(createContextInner({ services }), { id: 'x' });
+    expect(JSON.parse(route?.serialize(result) ?? 'null')).toEqual({ id: 'x', seen: true });
   });
 
   it('refuses a route declared by two procedures, and a route without a scope', () => {
