@@ -1,7 +1,7 @@
 import { type Database, type DatabaseHandle, webhookOutboxStats } from '@tollgate/db';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
-import { TokenCache } from './auth/token-cache.ts';
+import { loadTokenRecord, TokenCache } from './auth/token-cache.ts';
 import { UsageBuffer } from './auth/usage-buffer.ts';
 import { type Clock, systemClock } from './clock.ts';
 import { LeakReportJob, processLeakReports } from './core/leak-report-job.ts';
@@ -67,7 +67,11 @@ export function createServices(deps: {
   const clock = deps.clock ?? systemClock;
   const metrics = new Metrics();
   const invalidation = new Invalidation(deps.database, deps.log);
-  const tokenCache = new TokenCache({ invalidation, clock });
+  const tokenCache = new TokenCache({
+    invalidation,
+    clock,
+    reload: (hash) => loadTokenRecord(deps.database.db, hash),
+  });
   const organizations = new OrganizationCache({ db: deps.database.db, clock, invalidation });
   const usage = new UsageBuffer({
     db: deps.database.db,

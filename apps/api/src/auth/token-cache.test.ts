@@ -4,7 +4,7 @@ import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { manualClock } from '../clock.ts';
 import { Invalidation } from '../invalidation.ts';
-import { type CachedToken, compileCachedToken, TokenCache } from './token-cache.ts';
+import { type CachedToken, compileCachedToken, TokenCache, type TokenCacheOptions } from './token-cache.ts';
 
 /** Invalidation without a database: publish() applies locally; notify is a no-op. */
 function localInvalidation(): Invalidation {
@@ -51,7 +51,11 @@ function row(overrides: Partial<TokenVerificationRow> = {}): TokenVerificationRo
   };
 }
 
-function setup(options: { maxEntries?: number; ttlMs?: number; negativeTtlMs?: number } = {}) {
+function setup(
+  options: Partial<
+    Pick<TokenCacheOptions, 'maxEntries' | 'ttlMs' | 'negativeTtlMs' | 'reload' | 'refreshAfterMs'>
+  > = {},
+) {
   const invalidation = localInvalidation();
   const clock = manualClock(new Date('2030-01-01T00:00:00Z'));
   const cache = new TokenCache({ invalidation, clock, ...options });
@@ -179,6 +183,53 @@ describe('TokenCache', () => {
     clock.advance(1);
     await cache.resolve('hash-1', loader(token()));
     expect(loads()).toBe(2);
+  });
+
+  it('reloads an entry in use in the background before its TTL, so no request waits for it', async () => {
+    let reloads = 0;
+    let answer: CachedToken | undefined = token({ name: 'renamed' });
+    const { cache, clock, loader, loads } = setup({
+      ttlMs: 60_000,
+      reload: async () => {
+        reloads++;
+        return answer;
+      },
+    });
+    await cache.resolve('hash-1', loader(token()));
+    clock.advance(49_999);
+    expect(cache.get('hash-1')?.tokenObject.name).toBe('laptop');
+    expect(reloads).toBe(0);
+    // Past the refresh age (the TTL less 10 s): still answered at once, and reloaded once behind the scenes.
+    clock.advance(1);
+    expect(cache.get('hash-1')?.tokenObject.name).toBe('laptop');
+    expect(cache.get('hash-1')?.tokenObject.name).toBe('laptop');
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(reloads).toBe(1);
+    expect(cache.get('hash-1')?.tokenObject.name).toBe('renamed');
+    // Well past the first load's TTL, the reloaded entry still answers: no miss ever reached a request.
+    clock.advance(30_000);
+    expect(cache.get('hash-1')).toBeDefined();
+    expect(loads()).toBe(1);
+    // A hash that no longer opens a token leaves the cache at its reload.
+    answer = undefined;
+    clock.advance(25_000);
+    cache.get('hash-1');
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(cache.get('hash-1')).toBeUndefined();
+  });
+
+  it('does not store a background reload that an invalidation overtook', async () => {
+    let release: (value: CachedToken) => void = () => {};
+    const { cache, clock, invalidation, loader } = setup({
+      reload: () => new Promise<CachedToken>((resolve) => (release = resolve)),
+    });
+    await cache.resolve('hash-1', loader(token()));
+    clock.advance(55_000);
+    cache.get('hash-1');
+    await invalidation.publish({ kind: 'token', tokenId: 'tok_1' });
+    release(token({ name: 'stale' }));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(cache.get('hash-1')).toBeUndefined();
   });
 
   it('keeps at most maxEntries hashes, dropping the least recently used', async () => {

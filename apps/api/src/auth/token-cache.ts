@@ -1,4 +1,4 @@
-import type { TokenVerificationRow } from '@tollgate/db';
+import { type Database, findTokenForVerification, type TokenVerificationRow } from '@tollgate/db';
 import {
   compileIpAllowlist,
   effectiveLimits,
@@ -11,6 +11,7 @@ import {
   type TToken,
   tierLimits,
 } from '@tollgate/domain';
+import type { Kysely } from 'kysely';
 import type { Clock } from '../clock.ts';
 import { toTokenObject } from '../core/token-object.ts';
 import type { Invalidation, InvalidationEvent } from '../invalidation.ts';
@@ -64,6 +65,12 @@ export interface CachedToken {
 export type VerifiedToken = Pick<CachedToken, 'principal' | 'tokenObject' | 'effectiveScopes' | 'limits'>;
 
 /** Prepares a looked-up row for the request path (scopes intersected, IP lists compiled, policy resolved). */
+/** The cache's record of a current or previous secret's token: one indexed query; undefined for any other hash. */
+export async function loadTokenRecord(db: Kysely<Database>, hash: string): Promise<CachedToken | undefined> {
+  const row = await findTokenForVerification(db, hash);
+  return row ? compileCachedToken(row, hash) : undefined;
+}
+
 export function compileCachedToken(row: TokenVerificationRow, presentedHash: string): CachedToken {
   const role = row.type === 'personal' ? row.subjectRole : null;
   const policy = resolvePolicy(row.organizationPolicy);
@@ -128,6 +135,15 @@ export interface TokenCacheOptions {
    * safety net for a lost notification.
    */
   ttlMs?: number;
+  /**
+   * Reloads a known hash in the background once its entry is older than {@link refreshAfterMs}, while the
+   * entry keeps answering: in steady state no request waits for the TTL's reload (a token used all the time
+   * would otherwise cost one request a database round trip every TTL, and 100 tokens loaded together would
+   * all miss in the same second). Absent: entries are reloaded only on a miss.
+   */
+  reload?: (hash: string) => Promise<CachedToken | undefined>;
+  /** Age from which a used entry is reloaded in the background (default: the TTL less 10 s, at least half). */
+  refreshAfterMs?: number;
   /** How long an unknown hash is remembered as unknown (default 5 s; 0 disables it). */
   negativeTtlMs?: number;
   /** Most unknown hashes kept (default 10,000), apart from known ones so a flood cannot evict them. */
@@ -155,6 +171,8 @@ export class TokenCache {
   readonly #clock: Clock;
   readonly #maxEntries: number;
   readonly #ttlMs: number;
+  readonly #refreshAfterMs: number;
+  readonly #reload: TokenCacheOptions['reload'];
   readonly #negativeTtlMs: number;
   readonly #maxNegativeEntries: number;
   /**
@@ -174,6 +192,8 @@ export class TokenCache {
     this.#clock = options.clock;
     this.#maxEntries = options.maxEntries ?? 10_000;
     this.#ttlMs = options.ttlMs ?? 60_000;
+    this.#refreshAfterMs = options.refreshAfterMs ?? Math.max(this.#ttlMs / 2, this.#ttlMs - 10_000);
+    this.#reload = options.reload;
     this.#negativeTtlMs = options.negativeTtlMs ?? 5_000;
     this.#maxNegativeEntries = options.maxNegativeEntries ?? 10_000;
     this.#unsubscribe = options.invalidation.subscribe((event) => this.invalidate(event));
@@ -191,9 +211,11 @@ export class TokenCache {
   get(hash: string, nowMs: number = this.#clock.now().getTime()): CachedToken | null | undefined {
     const entry = this.#entries.get(hash);
     if (entry !== undefined) {
-      if (nowMs - entry.storedAtMs < this.#ttlMs) {
+      const ageMs = nowMs - entry.storedAtMs;
+      if (ageMs < this.#ttlMs) {
         // Move to the back only when it has drifted towards the front: cheaper than on every hit.
         if (this.#sequence - entry.sequence > this.#maxEntries >>> 2) this.#touch(hash, entry);
+        if (ageMs >= this.#refreshAfterMs) this.#refresh(hash);
         return entry.token;
       }
       this.#entries.delete(hash);
@@ -235,6 +257,32 @@ export class TokenCache {
     );
     this.#loading.set(hash, loading);
     return loading;
+  }
+
+  /**
+   * Reloads an ageing entry in the background (see {@link TokenCacheOptions.reload}), under the same rules as
+   * a miss's load: one at a time per hash, not stored when an invalidation arrived meanwhile. A hash that no
+   * longer opens a token leaves the cache (its next request goes the whole way); a failure (the database is
+   * away) leaves the entry to its TTL.
+   */
+  #refresh(hash: string): void {
+    const reload = this.#reload;
+    if (reload === undefined || this.#loading.has(hash)) return;
+    const generation = this.#generation;
+    const loading = reload(hash).then(
+      (token) => {
+        if (this.#loading.get(hash) === loading) this.#loading.delete(hash);
+        if (generation !== this.#generation) return token;
+        if (token === undefined) this.#entries.delete(hash);
+        else this.#store(hash, token, this.#clock.now().getTime());
+        return token;
+      },
+      () => {
+        if (this.#loading.get(hash) === loading) this.#loading.delete(hash);
+        return undefined;
+      },
+    );
+    this.#loading.set(hash, loading);
   }
 
   /** Applies an invalidation (services.invalidation calls this for every event, local or remote). */

@@ -1,4 +1,4 @@
-import { findTokenForVerification, findTokenHashById } from '@tollgate/db';
+import { findTokenHashById } from '@tollgate/db';
 import { parseToken, type Scope, TollgateError } from '@tollgate/domain';
 import { rotatedSecretError } from '../core/token-families.ts';
 import { reportRetiredSecret } from '../core/token-reuse.ts';
@@ -12,7 +12,7 @@ import {
 import type { RateLimitDecision } from '../ratelimit/limiter.ts';
 import type { Services } from '../services.ts';
 import { hashTokenNative } from './hash.ts';
-import { type CachedToken, compileCachedToken, type VerifiedToken } from './token-cache.ts';
+import { type CachedToken, loadTokenRecord, type VerifiedToken } from './token-cache.ts';
 
 /** A request's successful verification: the token as loaded, and how the request was counted (§6). */
 export interface Verification {
@@ -168,8 +168,8 @@ async function loadToken(
   ip: string,
   request: VerificationRequest | undefined,
 ): Promise<CachedToken | undefined> {
-  const row = await findTokenForVerification(services.db, hash);
-  if (row) return compileCachedToken(row, hash);
+  const record = await loadTokenRecord(services.db, hash);
+  if (record) return record;
   // Not a current or previous secret: a retired one of a token's family (§12) is refused as rotated and
   // reported, not cached as unknown, so that each presentation is audited and answered the same way.
   if (await reportRetiredSecret(services, hash, { ip, userAgent: request?.userAgent ?? null })) {
