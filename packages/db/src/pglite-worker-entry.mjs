@@ -83,17 +83,13 @@ const operations = {
     instances.delete(message.key);
     if (!instance.pglite.closed) await instance.pglite.close();
   },
-  /** For the tests of a crashed worker: an uncaught exception ends this thread. */
-  async crash() {
-    setTimeout(() => {
-      throw new Error('The PGlite worker was asked to crash (test).');
-    });
-  },
 };
 
 port.on('message', (message) => {
+  // For the tests of a crashed worker: an uncaught exception ends this thread, before any later message.
+  if (message.op === 'crash') throw new Error('The PGlite worker was asked to crash (test).');
   const operation = operations[message.op];
-  if (message.op === 'open' || message.op === 'crash') {
+  if (message.op === 'open') {
     reply(message.id, () => operation(message));
     return;
   }

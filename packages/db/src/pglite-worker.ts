@@ -170,9 +170,17 @@ export function terminatePgliteWorkerForTesting(): Promise<void> {
   return workerHost().terminate();
 }
 
-/** Testing: makes the worker throw an uncaught exception, as a crash in PGlite would. */
-export async function crashPgliteWorkerForTesting(): Promise<void> {
-  await workerHost().request({ op: 'crash' });
+/**
+ * Testing: makes the worker throw an uncaught exception, as a crash in PGlite would; statements sent after
+ * this call never run. Resolves once the worker has stopped.
+ */
+export function crashPgliteWorkerForTesting(): Promise<void> {
+  return workerHost()
+    .request({ op: 'crash' })
+    .then(
+      () => {},
+      () => {},
+    );
 }
 
 interface Subscription {
