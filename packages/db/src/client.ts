@@ -238,6 +238,9 @@ export function createPgliteHandle(
 ): DatabaseHandle {
   const onError = options.onError ?? defaultOnError;
   const db = createKysely(new PGliteDialect({ pglite }));
+  // A background failure as the PostgreSQL pool's lost connections are: reported here, and every statement
+  // fails as unavailable until the database is open again.
+  pglite.onWorkerStopped = onError;
 
   return {
     db,

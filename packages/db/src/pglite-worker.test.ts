@@ -218,7 +218,8 @@ describe('the embedded database in its worker thread', () => {
   it('a crash of the worker fails pending and later statements as unavailable instead of hanging; a data directory comes back', async () => {
     const memory = await inMemory();
     const dataDir = temporaryDirectory();
-    const persisted = await createDatabase({ dataDir });
+    const reported: unknown[] = [];
+    const persisted = await createDatabase({ dataDir, onError: (error) => reported.push(error) });
     opened.push(persisted);
     await sql`create table kept (n int)`.execute(persisted.db);
     await sql`insert into kept values (1)`.execute(persisted.db);
@@ -246,6 +247,9 @@ describe('the embedded database in its worker thread', () => {
     expect(failure).toBeInstanceOf(EmbeddedDatabaseStoppedError);
     expect(isDatabaseUnavailableError(failure)).toBe(true);
     expect(isDatabaseUnavailableError(await inTransaction)).toBe(true);
+    // Reported in the background, as a PostgreSQL connection that drops is.
+    expect(reported).toHaveLength(1);
+    expect(isDatabaseUnavailableError(reported[0])).toBe(true);
 
     // The in-memory database went with the worker: it keeps failing, quickly, as unavailable.
     const later = await memory.ping().catch((error: unknown) => error);

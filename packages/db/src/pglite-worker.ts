@@ -212,6 +212,8 @@ export class WorkerPglite {
   #transaction: Promise<void> | undefined;
   readonly #subscriptions = new Map<number, Subscription>();
   #nextListenId = 1;
+  /** Told when the worker running this database stopped (the handle's onError). */
+  onWorkerStopped: ((error: EmbeddedDatabaseStoppedError) => void) | undefined;
 
   private constructor(host: PgliteWorkerHost, options: PgliteOpenOptions) {
     this.#host = host;
@@ -348,10 +350,12 @@ export class WorkerPglite {
 
   /** Called by the host when the worker died. */
   workerStopped(error: EmbeddedDatabaseStoppedError): void {
+    if (this.#closed) return;
     this.#generation++;
     // An in-memory database is gone; one in a data directory is opened again by the next statement.
     if (this.#options.dataDir === undefined) this.#lost ??= error;
     else this.#stale = true;
+    this.onWorkerStopped?.(error);
   }
 
   /** Called by the host with a notification for one of this instance's subscriptions. */
