@@ -1,6 +1,5 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
 import {
   CamelCasePlugin,
   type Dialect,
@@ -20,6 +19,7 @@ import {
   type NotificationListener,
   PostgresNotificationListener,
 } from './notifications.ts';
+import { type PgliteOpenOptions, WorkerPglite } from './pglite-worker.ts';
 import type { Database } from './tables/index.ts';
 
 export type DatabaseEngine = 'postgres' | 'pglite';
@@ -88,7 +88,8 @@ const DATE_OID = 1082;
 
 /**
  * Type parsing shared by both engines: bigint columns (counts, balances, epoch milliseconds) as JavaScript
- * numbers, `date` as its 'YYYY-MM-DD' text (a calendar day has no time zone), timestamptz as Date.
+ * numbers, `date` as its 'YYYY-MM-DD' text (a calendar day has no time zone), timestamptz as Date. PGlite's
+ * copy is in its worker (pglite-worker-entry.mjs).
  */
 const postgresTypes: pg.CustomTypesConfig = {
   getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
@@ -96,11 +97,6 @@ const postgresTypes: pg.CustomTypesConfig = {
     if (oid === DATE_OID) return (value: string) => value;
     return pg.types.getTypeParser(oid, format);
   }) as pg.CustomTypesConfig['getTypeParser'],
-};
-
-const pgliteParsers = {
-  [pgliteTypes.INT8]: (value: string) => Number(value),
-  [pgliteTypes.DATE]: (value: string) => value,
 };
 
 /**
@@ -228,24 +224,32 @@ function discardingTimedOutConnections(pool: pg.Pool): PostgresPool {
   };
 }
 
-/** Opens a PGlite instance with the shared type parsers (in memory unless dataDir or loadDataDir is given). */
-export function openPglite(options: { dataDir?: string; loadDataDir?: Blob } = {}): Promise<PGlite> {
-  return PGlite.create({ ...options, parsers: pgliteParsers });
+/**
+ * Opens a PGlite instance with the shared type parsers (in memory unless dataDir or loadDataDir is given),
+ * in the process's PGlite worker thread (pglite-worker.ts): its statements do not block this thread.
+ */
+export function openPglite(options: PgliteOpenOptions = {}): Promise<WorkerPglite> {
+  return WorkerPglite.open(options);
 }
 
 export function createPgliteHandle(
-  pglite: PGlite,
+  pglite: WorkerPglite,
   options: { onError?: (error: unknown) => void; onClose?: () => void } = {},
 ): DatabaseHandle {
   const onError = options.onError ?? defaultOnError;
   const db = createKysely(new PGliteDialect({ pglite }));
+  // A background failure as the PostgreSQL pool's lost connections are: reported here, and every statement
+  // fails as unavailable until the database is open again.
+  pglite.onWorkerStopped = onError;
 
   return {
     db,
     engine: 'pglite',
-    async listen(channel, onMessage) {
+    async listen(channel, onMessage, listenOptions) {
       assertChannelName(channel);
-      const unlisten = await pglite.listen(channel, (payload) => deliver(onMessage, payload, onError));
+      const unlisten = await pglite.listen(channel, (payload) => deliver(onMessage, payload, onError), {
+        onReconnect: listenOptions?.onReconnect,
+      });
       let unsubscribed = false;
       return async () => {
         if (unsubscribed || pglite.closed) return;

@@ -1,11 +1,13 @@
+import { EMBEDDED_DATABASE_STOPPED } from './pglite-worker.ts';
+
 /**
  * Whether an error means the database cannot be reached or cannot serve for now — the server is down,
  * restarting, refusing connections, out of connections, or did not answer in time — rather than that the
  * statement itself was wrong. Callers answer such a failure 503 UNAVAILABLE (the request may be retried
  * as it is) and background jobs retry it later; anything else stays the failure it is.
  *
- * The one list of what counts, for both the pg driver and its pool (PGlite runs in process: it has no
- * connection to lose).
+ * The one list of what counts, for both the pg driver and its pool, and for the embedded PGlite, whose only
+ * way to become unreachable is its worker thread stopping (pglite-worker.ts).
  */
 export function isDatabaseUnavailableError(error: unknown): boolean {
   return unavailable(error, 0);
@@ -46,6 +48,7 @@ const UNAVAILABLE_MESSAGES = [
   'timeout exceeded when trying to connect',
   'Query read timeout',
   'Client has encountered a connection error and is not queryable',
+  EMBEDDED_DATABASE_STOPPED,
 ] as const;
 
 /** How deep `cause` chains and AggregateErrors are followed (an error wrapped by tRPC, Kysely, Node's connect). */
