@@ -218,6 +218,27 @@ describe('TokenCache', () => {
     expect(cache.get('hash-1')).toBeUndefined();
   });
 
+  it('tries a failing background reload once a second, not on every hit', async () => {
+    let reloads = 0;
+    const { cache, clock, loader } = setup({
+      reload: async () => {
+        reloads++;
+        throw new Error('database unreachable');
+      },
+    });
+    await cache.resolve('hash-1', loader(token()));
+    clock.advance(55_000);
+    for (let i = 0; i < 100; i++) {
+      expect(cache.get('hash-1')).toBeDefined();
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    expect(reloads).toBe(1);
+    clock.advance(1_000);
+    cache.get('hash-1');
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(reloads).toBe(2);
+  });
+
   it('does not store a background reload that an invalidation overtook', async () => {
     let release: (value: CachedToken) => void = () => {};
     const { cache, clock, invalidation, loader } = setup({

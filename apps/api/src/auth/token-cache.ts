@@ -65,6 +65,9 @@ export interface CachedToken {
 export type VerifiedToken = Pick<CachedToken, 'principal' | 'tokenObject' | 'effectiveScopes' | 'limits'>;
 
 /** Prepares a looked-up row for the request path (scopes intersected, IP lists compiled, policy resolved). */
+/** After a background reload of an entry, how long before another may start (a failed one: the database is away). */
+const RELOAD_RETRY_MS = 1_000;
+
 /** The cache's record of a current or previous secret's token: one indexed query; undefined for any other hash. */
 export async function loadTokenRecord(db: Kysely<Database>, hash: string): Promise<CachedToken | undefined> {
   const row = await findTokenForVerification(db, hash);
@@ -153,6 +156,8 @@ export interface TokenCacheOptions {
 interface Entry {
   token: CachedToken;
   storedAtMs: number;
+  /** No background reload before this time (epoch ms): set when one failed, so an outage is not hammered. */
+  reloadNotBeforeMs?: number;
   /** When it last moved to the back of the map (a counter of moves), for the LRU order. */
   sequence: number;
 }
@@ -215,7 +220,9 @@ export class TokenCache {
       if (ageMs < this.#ttlMs) {
         // Move to the back only when it has drifted towards the front: cheaper than on every hit.
         if (this.#sequence - entry.sequence > this.#maxEntries >>> 2) this.#touch(hash, entry);
-        if (ageMs >= this.#refreshAfterMs) this.#refresh(hash);
+        if (ageMs >= this.#refreshAfterMs && !(nowMs < (entry.reloadNotBeforeMs ?? 0))) {
+          this.#refresh(hash, entry, nowMs);
+        }
         return entry.token;
       }
       this.#entries.delete(hash);
@@ -265,9 +272,11 @@ export class TokenCache {
    * longer opens a token leaves the cache (its next request goes the whole way); a failure (the database is
    * away) leaves the entry to its TTL.
    */
-  #refresh(hash: string): void {
+  #refresh(hash: string, entry: Entry, nowMs: number): void {
     const reload = this.#reload;
     if (reload === undefined || this.#loading.has(hash)) return;
+    // One attempt per second at most for this entry, whatever comes of it.
+    entry.reloadNotBeforeMs = nowMs + RELOAD_RETRY_MS;
     const generation = this.#generation;
     const loading = reload(hash).then(
       (token) => {
