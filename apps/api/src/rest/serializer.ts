@@ -87,7 +87,7 @@ function isNullablePrimitiveType(type: unknown): boolean {
 /** zod's `.nullable()` of a primitive, as one type list. */
 function nullablePrimitive(node: JsonSchema): JsonSchema | null {
   const branches = node.anyOf;
-  if (!branches || branches.length !== 2) return null;
+  if (branches?.length !== 2) return null;
   if (Object.keys(node).some((keyword) => keyword !== 'anyOf' && !VALIDATION_ONLY.has(keyword))) return null;
   const nullIndex = branches.findIndex(
     (branch) => branch.type === 'null' && Object.keys(branch).length === 1,
