@@ -239,6 +239,21 @@ describe('TokenCache', () => {
     expect(reloads).toBe(2);
   });
 
+  it('hands a failing background reload’s error to a miss that joins it, not an unknown token', async () => {
+    let fail: (error: Error) => void = () => {};
+    const { cache, clock, loader } = setup({
+      reload: () => new Promise<CachedToken>((_resolve, reject) => (fail = reject)),
+    });
+    await cache.resolve('hash-1', loader(token()));
+    clock.advance(59_999);
+    cache.get('hash-1');
+    // The entry expires while the reload is still waiting for the database.
+    clock.advance(1);
+    const joined = cache.resolve('hash-1', loader(token()));
+    fail(new Error('database unreachable'));
+    await expect(joined).rejects.toThrow('database unreachable');
+  });
+
   it('does not store a background reload that an invalidation overtook', async () => {
     let release: (value: CachedToken) => void = () => {};
     const { cache, clock, invalidation, loader } = setup({

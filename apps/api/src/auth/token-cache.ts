@@ -286,11 +286,14 @@ export class TokenCache {
         else this.#store(hash, token, this.#clock.now().getTime());
         return token;
       },
-      () => {
+      (error: unknown) => {
         if (this.#loading.get(hash) === loading) this.#loading.delete(hash);
-        return undefined;
+        throw error;
       },
     );
+    // A miss that joins this reload sees its failure (503 while the database is away, never 401); nobody
+    // else waits for it, so the failure is not an unhandled rejection.
+    loading.catch(() => undefined);
     this.#loading.set(hash, loading);
   }
 
